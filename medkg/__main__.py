@@ -1,0 +1,3 @@
+from medkg.cli import main
+
+main()

@@ -1,0 +1,77 @@
+"""The ``medkg`` command line: a thin layer over the Python API.
+
+Each stage has its own module here with a ``register(app)`` function; every command calls one
+documented Python function that a notebook can call too.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import sys
+
+import typer
+
+from medkg import __version__
+from medkg.errors import MedkgError
+
+app = typer.Typer(
+    name="medkg",
+    help="Build multimodal medical knowledge graphs from radiology reports and ground explanations in them.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+#: CLI modules, one per stage, in pipeline order.
+_STAGES = ("ontology", "extract", "graph", "demo", "neo4j", "rag", "export")
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"medkg {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
+    ),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="Log progress details to stderr."),
+) -> None:
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+
+
+for _stage in _STAGES:
+    try:
+        _module = importlib.import_module(f"medkg.cli.{_stage}")
+    except ModuleNotFoundError as exc:  # a stage not built yet
+        if exc.name != f"medkg.cli.{_stage}":
+            raise
+        continue
+    _module.register(app)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point of the ``medkg`` script; typed medkg errors become one clear line and exit code 2."""
+    try:
+        app(args=argv, standalone_mode=False)
+    except MedkgError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except typer.Abort:
+        typer.echo("aborted", err=True)
+        sys.exit(130)
+    except Exception as exc:  # click usage errors
+        import click
+
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            sys.exit(exc.exit_code)
+        raise
