@@ -21,13 +21,15 @@ from medkg.ontology import cache
 from medkg.ontology.model import Ontology
 from medkg.ontology.obo import load_obo
 from medkg.ontology.rdf import load_rdf
-from medkg.ontology.rrf import load_rrf
-from medkg.ontology.scispacy_kb import read_scispacy_kb
+from medkg.ontology.rrf import load_rrf, write_rrf
+from medkg.ontology.scispacy_kb import read_scispacy_kb, write_scispacy_kb
 
 log = logging.getLogger(__name__)
 
 RRF_FILES = ("MRCONSO.RRF", "MRSTY.RRF", "MRDEF.RRF", "MRREL.RRF")
 RDF_SUFFIXES = frozenset({".owl", ".ttl", ".rdf", ".xml", ".nt", ".jsonld"})
+#: Output formats of :func:`convert`.
+FORMATS_OUT = ("rrf", "scispacy-jsonl")
 _READERS: dict[str, Callable[..., Ontology]] = {
     "rrf": load_rrf,
     "obo": load_obo,
@@ -158,3 +160,19 @@ def load(
     except OSError as exc:
         log.warning("could not write the ontology cache %s (%s); continuing without it", target, exc)
     return ontology
+
+
+def convert(
+    src: str | os.PathLike[str] | None, *, to: str, output: str | os.PathLike[str], **options: object
+) -> Path:
+    """Read any supported source and write it as UMLS RRF (a directory) or scispacy KB JSONL.
+
+    Examples
+    --------
+    >>> convert("hp.obo", to="scispacy-jsonl", output="hp_kb.jsonl")          # doctest: +SKIP
+    PosixPath('hp_kb.jsonl')
+    """
+    if to not in FORMATS_OUT:
+        raise ConfigError(f"unknown output format {to!r}", hint=f"use one of {', '.join(FORMATS_OUT)}")
+    ontology = load(src, use_cache=False, **options)
+    return write_rrf(ontology, output) if to == "rrf" else write_scispacy_kb(ontology, output)
