@@ -155,45 +155,39 @@ def _read_terms(path: Path, scopes: frozenset[str]) -> Iterator[_Term]:
     except FileNotFoundError:
         raise InputFileError("OBO file not found", path=path, hint="check the path") from None
     with handle:
-        term: _Term | None = None
-        in_term = False
-        start = 0
+        term: _Term | None = None  # the [Term] being read; None in other stanzas and the header
         for number, raw in enumerate(handle, start=1):
             line = raw.strip()
             if not line or line.startswith("!"):
                 continue
             if line.startswith("["):
-                if term is not None or in_term:
-                    yield _finish(term, path, start)
+                if term is not None:
+                    yield _finish(term, path)
                 if not line.endswith("]") or len(line) < 3:
                     raise ParseError(f"malformed stanza header {line!r}", path=path, line=number)
-                in_term, term, start = line == "[Term]", None, number
+                term = _Term("", number) if line == "[Term]" else None
                 continue
-            if not in_term and start:
-                continue  # [Typedef] / [Instance] stanzas
+            if term is None:
+                continue  # header, [Typedef] and [Instance] lines are not used
             tag, sep, value = line.partition(":")
             if not sep or not tag or " " in tag:
-                if not start:
-                    continue  # header lines are not used
                 raise ParseError(f"expected 'tag: value', found {line!r}", path=path, line=number)
-            if not start:
-                continue
             value = _strip_comment(value.strip())
             if tag == "id":
-                if term is not None:
+                if term.id:
                     raise ParseError("second 'id:' in one stanza", path=path, line=number, record=value)
-                term = _Term(value, start)
-            elif term is None:
-                raise ParseError(f"'{tag}:' before the stanza's 'id:'", path=path, line=number)
+                term.id = value
             else:
                 _add_tag(term, tag, value, scopes, path, number)
-        if in_term:
-            yield _finish(term, path, start)
+        if term is not None:
+            yield _finish(term, path)
 
 
-def _finish(term: _Term | None, path: Path, start: int) -> _Term:
-    if term is None:
-        raise ParseError("[Term] stanza without an 'id:'", path=path, line=start, hint="add 'id: PREFIX:NNN'")
+def _finish(term: _Term, path: Path) -> _Term:
+    if not term.id:
+        raise ParseError(
+            "[Term] stanza without an 'id:'", path=path, line=term.line, hint="add 'id: PREFIX:NNN'"
+        )
     return term
 
 
