@@ -55,13 +55,14 @@ def find_concepts(
     """
     from rapidfuzz import fuzz, process
 
+    query = lookup_key(text)
     found: dict[str, ConceptMatch] = {}
     for concept in ontology.lookup(text):
-        found[concept.cui] = ConceptMatch(concept, concept.name, 100.0)
+        matched = next((n for n in concept.names if lookup_key(n) == query), concept.name)
+        found[concept.cui] = ConceptMatch(concept, matched, 100.0)
     if len(found) < limit:
         keys = ontology.lookup_keys()
         choices = list(keys)
-        query = lookup_key(text)
         hits = process.extract(
             query, choices, scorer=fuzz.WRatio, limit=max(limit * 4, 20), score_cutoff=min_score
         )
