@@ -11,5 +11,6 @@ from __future__ import annotations
 __version__ = "0.1.0"
 
 from medkg.errors import MedkgError  # noqa: E402
+from medkg.ontology import load as load_ontology  # noqa: E402
 
-__all__ = ["MedkgError", "__version__"]
+__all__ = ["MedkgError", "__version__", "load_ontology"]
