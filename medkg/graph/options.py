@@ -1,0 +1,137 @@
+"""Graph build options, and the ``medmkg`` option set for a faithful MEDMKG rebuild.
+
+Examples
+--------
+>>> GraphOptions().sections == frozenset({"findings", "impression"})
+True
+>>> GraphOptions.medmkg().image_policy
+'one_frontal'
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field, replace
+from typing import Any, Literal
+
+from medkg.errors import ConfigError
+from medkg.extract.types import IMAGE_SECTIONS, Section
+
+#: Ontology relations kept by default (see :mod:`medkg.graph.relations` for the inverse policy).
+DEFAULT_RELATIONS = ("isa", "part_of", "finding_site", "associated_with")
+
+#: UMLS semantic types (TUIs) dropped by the ``medmkg`` option set: activities, behaviours,
+#: organisations, groups, occupations, regulations, languages and classifications — concepts
+#: that cannot be seen on an image. MEDMKG excludes 25 semantic types but its list is not in its
+#: public repository or paper text we could read; this is our reconstruction (see docs/SCHEMA.md).
+MEDMKG_EXCLUDED_TUIS = frozenset(
+    {
+        "T052", "T053", "T054", "T055", "T056", "T057", "T062", "T064", "T065", "T066",
+        "T089", "T090", "T091", "T092", "T093", "T094", "T095", "T096", "T097", "T098",
+        "T099", "T100", "T101", "T171", "T185",
+    }
+)  # fmt: skip
+
+ImagePolicy = Literal["all", "one_frontal"]
+OntologyScope = Literal["mentioned", "ancestors"]
+
+#: Preferred view positions when one frontal image stands for its study (first wins).
+FRONTAL_PREFERENCE = ("PA", "AP", "AP AXIAL", "PA AXIAL", "FRONTAL")
+
+
+@dataclass(frozen=True)
+class GraphOptions:
+    """What goes into the graph.
+
+    Parameters
+    ----------
+    sections:
+        Report sections whose mentions become image edges (default FINDINGS + IMPRESSION; mentions
+        in INDICATION/HISTORY never do unless listed here).
+    views:
+        View positions (upper case, e.g. ``{"PA", "AP"}``) whose images receive finding edges;
+        None means every view.
+    image_policy:
+        ``"all"``: every counted image of a study inherits its report's findings;
+        ``"one_frontal"``: one frontal image per study does (PA before AP, then by id), as MEDMKG.
+    relations:
+        Ontology relations kept between graph concepts (canonical names, or raw RELA names).
+    ontology_scope:
+        ``"mentioned"``: ontology edges only between concepts found in reports; ``"ancestors"``:
+        also add the ``isa`` ancestors of those concepts as Concept nodes.
+    report_relations:
+        Keep ``LOCATED_AT`` / ``SUGGESTIVE_OF`` edges read from reports.
+    store_text:
+        Keep report and sentence text; False keeps spans and SHA-256 hashes only.
+    excluded_semantic_types:
+        TUIs whose concepts never enter the graph from reports.
+    drop_neutral:
+        Drop MEDMKG's *neutral* class: mentions that are not findings of this image
+        (historical or hypothetical mentions).
+    """
+
+    sections: frozenset[str] = field(default_factory=lambda: frozenset(str(s) for s in IMAGE_SECTIONS))
+    views: frozenset[str] | None = None
+    image_policy: ImagePolicy = "all"
+    relations: tuple[str, ...] = DEFAULT_RELATIONS
+    ontology_scope: OntologyScope = "mentioned"
+    report_relations: bool = True
+    store_text: bool = True
+    excluded_semantic_types: frozenset[str] = frozenset()
+    drop_neutral: bool = False
+
+    def __post_init__(self) -> None:
+        known = {str(s) for s in Section}
+        bad = sorted(set(self.sections) - known)
+        if bad:
+            raise ConfigError(f"unknown section(s) {bad}", hint=f"choose from {sorted(known)}")
+        if self.image_policy not in ("all", "one_frontal"):
+            raise ConfigError(
+                f"unknown image_policy {self.image_policy!r}", hint="use 'all' or 'one_frontal'"
+            )
+        if self.ontology_scope not in ("mentioned", "ancestors"):
+            raise ConfigError(
+                f"unknown ontology_scope {self.ontology_scope!r}", hint="use 'mentioned' or 'ancestors'"
+            )
+        object.__setattr__(self, "sections", frozenset(str(s) for s in self.sections))
+        if self.views is not None:
+            object.__setattr__(self, "views", frozenset(v.upper() for v in self.views))
+
+    @classmethod
+    def medmkg(cls, **overrides: Any) -> GraphOptions:
+        """MEDMKG's choices: one frontal image per study, 25 excluded semantic types, no neutral."""
+        base = cls(
+            image_policy="one_frontal",
+            excluded_semantic_types=MEDMKG_EXCLUDED_TUIS,
+            drop_neutral=True,
+        )
+        return replace(base, **overrides)
+
+    @classmethod
+    def preset(cls, name: str, **overrides: Any) -> GraphOptions:
+        """Named option sets: ``"default"`` or ``"medmkg"``."""
+        if name == "default":
+            return cls(**overrides)
+        if name == "medmkg":
+            return cls.medmkg(**overrides)
+        raise ConfigError(f"unknown graph preset {name!r}", hint="use 'default' or 'medmkg'")
+
+    def to_json(self) -> str:
+        """Stable JSON (sorted keys and sets) stored with the graph."""
+        data = asdict(self)
+        for key, value in data.items():
+            if isinstance(value, frozenset | set):
+                data[key] = sorted(value)
+            elif isinstance(value, tuple):
+                data[key] = list(value)
+        return json.dumps(data, sort_keys=True)
+
+    @classmethod
+    def from_json(cls, text: str) -> GraphOptions:
+        data = json.loads(text)
+        for key in ("sections", "excluded_semantic_types"):
+            data[key] = frozenset(data[key])
+        if data.get("views") is not None:
+            data["views"] = frozenset(data["views"])
+        data["relations"] = tuple(data["relations"])
+        return cls(**data)

@@ -1,0 +1,456 @@
+"""The embedded default store: LadybugDB on disk, atomic builds, Cypher passthrough, numpy kNN.
+
+Layout of a store directory::
+
+    DIR/current -> builds/<id>          symlink, swapped atomically (os.replace) after a build
+    DIR/builds/<id>/graph.lbug          the LadybugDB database
+    DIR/builds/<id>/manifest.json       schema version, counts, checksum
+    DIR/builds/<id>/embeddings.npy      image embeddings (float32, L2-normalised) + embedding_ids.json
+
+:meth:`LadybugStore.write` bulk-loads a complete new build (``COPY ... FROM`` DataFrames) into
+``builds/<id>.partial``, renames it, then swaps ``current``: a build killed at any point leaves
+the previous graph intact and readable. Readers open the database read-only.
+
+Examples
+--------
+>>> with LadybugStore("kg-store", read_only=False) as store:      # doctest: +SKIP
+...     store.write(kg)
+...     store.cypher("MATCH (i:Image)-[:POSITIVE]->(c:Concept {cui: $cui}) RETURN count(i) AS n",
+...                  {"cui": "C0032227"})
+[{'n': 12}]
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+import time
+import uuid
+from collections import defaultdict
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from medkg.errors import ReadOnlyError, StoreError
+from medkg.graph.checksum import checksum
+from medkg.graph.model import (
+    SCHEMA_VERSION,
+    GraphInfo,
+    ImageEmbeddings,
+    KnowledgeGraph,
+    Label,
+    endpoint_labels,
+)
+from medkg.graph.options import GraphOptions
+from medkg.store import schema as S
+from medkg.store.base import Direction, NodeRef, WriteSummary
+
+log = logging.getLogger(__name__)
+
+DB_FILE = "graph.lbug"
+
+
+class LadybugStore:
+    """A :class:`~medkg.store.base.GraphStore` on LadybugDB (``import ladybug``).
+
+    Parameters
+    ----------
+    path:
+        Store directory (created on the first :meth:`write`).
+    read_only:
+        Open for reading only; :meth:`write` and ``cypher(write=True)`` then raise ReadOnlyError.
+    buffer_pool_mb:
+        LadybugDB buffer pool size while writing.
+    """
+
+    def __init__(self, path: str | os.PathLike[str], *, read_only: bool = True, buffer_pool_mb: int = 1024):
+        self.path = Path(path)
+        self.read_only = read_only
+        self.buffer_pool = buffer_pool_mb * 1024 * 1024
+        self._db: Any = None
+        self._conn: Any = None
+        self._emb: tuple[list[str], np.ndarray] | None = None
+
+    # -- lifecycle -------------------------------------------------------------------------
+    def __enter__(self) -> LadybugStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+        if self._db is not None:
+            self._db.close()
+        self._conn = self._db = None
+        self._emb = None
+
+    @property
+    def build_dir(self) -> Path | None:
+        """Directory of the current build (None when nothing was written yet)."""
+        link = self.path / "current"
+        return link.resolve() if link.exists() else None
+
+    def manifest(self) -> dict[str, Any]:
+        build = self._require_build()
+        return json.loads((build / "manifest.json").read_text())
+
+    def _require_build(self) -> Path:
+        build = self.build_dir
+        if build is None:
+            raise StoreError(
+                "no graph in this store", path=self.path, hint="build one with `medkg build ... --out DIR`"
+            )
+        return build
+
+    def _connection(self) -> Any:
+        if self._conn is None:
+            import ladybug
+
+            build = self._require_build()
+            self._db = ladybug.Database(str(build / DB_FILE), read_only=True)
+            self._conn = ladybug.Connection(self._db)
+        return self._conn
+
+    def _run(self, conn: Any, query: str, params: dict[str, Any] | None = None) -> Any:
+        try:
+            return conn.execute(query, params or {})
+        except RuntimeError as exc:
+            text = str(exc)
+            if "read-only" in text:
+                raise ReadOnlyError(
+                    "write query on a read-only store", path=self.path, hint="pass write=True / --write"
+                ) from None
+            raise StoreError(
+                f"LadybugDB: {text}", path=self.path, hint="check the query against docs/SCHEMA.md"
+            ) from None
+
+    # -- writing ---------------------------------------------------------------------------
+    def write(self, kg: KnowledgeGraph) -> WriteSummary:
+        """Write ``kg`` as a new build and swap it in atomically (the store then holds exactly ``kg``)."""
+        if self.read_only:
+            raise ReadOnlyError("store opened read-only", path=self.path, hint="open with read_only=False")
+        import ladybug
+
+        t0 = time.perf_counter()
+        kg.validate()
+        builds = self.path / "builds"
+        builds.mkdir(parents=True, exist_ok=True)
+        self._clean_partials(builds)
+        build_id = time.strftime("%Y%m%d-%H%M%S") + "-" + uuid.uuid4().hex[:8]
+        tmp = builds / f"{build_id}.partial"
+        tmp.mkdir()
+        (tmp / "pid").write_text(str(os.getpid()))
+        db = ladybug.Database(str(tmp / DB_FILE), buffer_pool_size=self.buffer_pool)
+        conn = ladybug.Connection(db)
+        try:
+            n_nodes, n_edges = _load(conn, kg, self._run)
+        finally:
+            conn.close()
+            db.close()
+        digest = checksum(kg)
+        if kg.embeddings is not None:
+            vec = np.asarray(kg.embeddings.vectors, dtype=np.float32)
+            np.save(tmp / "embeddings.npy", vec)
+            (tmp / "embedding_ids.json").write_text(json.dumps(list(kg.embeddings.ids)))
+        manifest = {
+            "schema_version": SCHEMA_VERSION,
+            "checksum": digest,
+            "counts": kg.counts(),
+            "created": time.strftime("%Y-%m-%dT%H:%M:%S"),
+        }
+        (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True))
+        (tmp / "pid").unlink()
+        final = builds / build_id
+        os.rename(tmp, final)
+        link_tmp = self.path / f".current-{build_id}"
+        os.symlink(Path("builds") / build_id, link_tmp)
+        previous = self.build_dir
+        self.close()
+        os.replace(link_tmp, self.path / "current")  # the atomic swap
+        self._prune(builds, keep={final.name, previous.name if previous else ""})
+        seconds = time.perf_counter() - t0
+        log.info("wrote %d nodes, %d edges to %s in %.1fs", n_nodes, n_edges, final, seconds)
+        return WriteSummary(n_nodes, n_edges, digest, seconds)
+
+    @staticmethod
+    def _clean_partials(builds: Path) -> None:
+        for part in builds.glob("*.partial"):
+            pid_file = part / "pid"
+            try:
+                pid = int(pid_file.read_text())
+                os.kill(pid, 0)
+                continue  # its writer is still running
+            except (OSError, ValueError):
+                shutil.rmtree(part, ignore_errors=True)
+
+    @staticmethod
+    def _prune(builds: Path, keep: set[str]) -> None:
+        """Keep the new build and the previous one (readers may still have it open)."""
+        for old in builds.iterdir():
+            if old.is_dir() and not old.name.endswith(".partial") and old.name not in keep:
+                shutil.rmtree(old, ignore_errors=True)
+
+    # -- reading ---------------------------------------------------------------------------
+    def rel_types(self) -> list[str]:
+        """Relationship types declared in the store."""
+        rows = self._run(self._connection(), "CALL show_tables() RETURN name, type").get_all()
+        return sorted(name for name, kind in rows if kind == "REL")
+
+    def read_graph(self) -> KnowledgeGraph:
+        """The whole stored graph, with settings and embeddings."""
+        conn = self._connection()
+        kg = KnowledgeGraph()
+        by_label = kg.nodes_by_label()
+        for label in Label:
+            props = [p for p, _ in S.NODE_PROPERTIES[str(label)] if p != "embedding"]
+            for props_dict in self._rows(conn, f"MATCH (n:{label}) RETURN " + _cols("n", props), props):
+                node = S.node_from_properties(str(label), props_dict)
+                by_label[label][node.id] = node
+        for rel_type in self.rel_types():
+            for edge in self._edges(conn, rel_type, None, "out"):
+                kg.add_edge(edge)
+        info = self._rows(
+            conn, f"MATCH (n:{S.INFO_LABEL}) RETURN n.build_options, n.naf, n.encoder", ["o", "n", "e"]
+        )
+        if info:
+            row = info[0]
+            kg.info = GraphInfo(
+                options=GraphOptions.from_json(row["o"]) if row["o"] else None,
+                naf=json.loads(row["n"]) if row["n"] else None,
+            )
+            ids, vectors = self._embeddings()
+            if ids:
+                kg.embeddings = ImageEmbeddings(tuple(ids), vectors, row["e"] or "")
+        return kg
+
+    def _rows(
+        self, conn: Any, query: str, names: list[str], params: dict | None = None
+    ) -> list[dict[str, Any]]:
+        result = self._run(conn, query, params)
+        return [dict(zip(names, row, strict=True)) for row in result.get_all()]
+
+    def _edges(self, conn: Any, rel_type: str, ids: list[str] | None, side: str):
+        """Edges of one type; with ``ids``, only those whose ``side`` ('out': source) is in ids."""
+        S.validate_rel_type(rel_type)
+        src, dst = endpoint_labels(rel_type)
+        props = [p for p, _ in S.REL_PROPERTIES[S.rel_kind(rel_type)]]
+        ks, kd = S.NODE_KEYS[str(src)], S.NODE_KEYS[str(dst)]
+        where = ""
+        if ids is not None:
+            where = f" WHERE a.{ks} IN $ids" if side == "out" else f" WHERE b.{kd} IN $ids"
+        query = f"MATCH (a:{src})-[r:{rel_type}]->(b:{dst}){where} RETURN a.{ks}, b.{kd}"
+        query += "".join(f", r.{p}" for p in props)
+        names = ["_s", "_t", *props]
+        for row in self._rows(conn, query, names, {"ids": ids} if ids is not None else None):
+            yield S.edge_from_properties(rel_type, row.pop("_s"), row.pop("_t"), row)
+
+    def neighbours(
+        self, nodes: Sequence[NodeRef], relations: Sequence[str] | None = None, direction: Direction = "both"
+    ) -> KnowledgeGraph:
+        """See :meth:`medkg.store.base.GraphStore.neighbours`."""
+        conn = self._connection()
+        types = self.rel_types()
+        if relations is not None:
+            wanted = {S.validate_rel_type(r) for r in relations}
+            types = [t for t in types if t in wanted]
+        ids_by_label: dict[str, list[str]] = defaultdict(list)
+        for ref in nodes:
+            ids_by_label[S.validate_label(ref.label)].append(ref.id)
+        out = KnowledgeGraph()
+        wanted_nodes: dict[str, set[str]] = defaultdict(set)
+        for label, ids in ids_by_label.items():
+            wanted_nodes[label].update(ids)
+        for rel_type in types:
+            src, dst = (str(x) for x in endpoint_labels(rel_type))
+            sides = []
+            if direction in ("out", "both") and src in ids_by_label:
+                sides.append(("out", ids_by_label[src]))
+            if direction in ("in", "both") and dst in ids_by_label:
+                sides.append(("in", ids_by_label[dst]))
+            for side, ids in sides:
+                for edge in self._edges(conn, rel_type, ids, side):
+                    out.add_edge(edge)
+                    wanted_nodes[src].add(edge.source)
+                    wanted_nodes[dst].add(edge.target)
+        self._fill_nodes(conn, out, wanted_nodes)
+        return out
+
+    def _fill_nodes(self, conn: Any, kg: KnowledgeGraph, wanted: dict[str, set[str]]) -> None:
+        by_label = kg.nodes_by_label()
+        for label, ids in wanted.items():
+            missing = [i for i in ids if i not in by_label[Label(label)]]
+            if not missing:
+                continue
+            props = [p for p, _ in S.NODE_PROPERTIES[label] if p != "embedding"]
+            key = S.NODE_KEYS[label]
+            query = f"MATCH (n:{label}) WHERE n.{key} IN $ids RETURN " + _cols("n", props)
+            for row in self._rows(conn, query, props, {"ids": missing}):
+                node = S.node_from_properties(label, row)
+                by_label[Label(label)][node.id] = node
+
+    def subgraph(
+        self,
+        concepts: Sequence[str] = (),
+        images: Sequence[str] = (),
+        hops: int = 1,
+        relations: Sequence[str] | None = None,
+    ) -> KnowledgeGraph:
+        """See :meth:`medkg.store.base.GraphStore.subgraph` (breadth-first, one query per type and hop)."""
+        frontier = {NodeRef("Concept", c) for c in concepts} | {NodeRef("Image", i) for i in images}
+        seen = set(frontier)
+        out = KnowledgeGraph()
+        conn = self._connection()
+        self._fill_nodes(conn, out, _group(frontier))
+        for _ in range(max(0, hops)):
+            if not frontier:
+                break
+            step = self.neighbours(sorted(frontier, key=lambda r: (r.label, r.id)), relations)
+            for label, node in step.nodes():
+                out.nodes_by_label()[label].setdefault(node.id, node)
+            for edge in step.edges():
+                out.add_edge(edge)
+            reached = {NodeRef(str(label), node.id) for label, node in step.nodes()}
+            frontier = reached - seen
+            seen |= reached
+        return out
+
+    def _embeddings(self) -> tuple[list[str], np.ndarray]:
+        if self._emb is None:
+            build = self._require_build()
+            ids_file = build / "embedding_ids.json"
+            if not ids_file.exists():
+                self._emb = ([], np.zeros((0, 0), dtype=np.float32))
+            else:
+                self._emb = (json.loads(ids_file.read_text()), np.load(build / "embeddings.npy"))
+        return self._emb
+
+    def knn(self, embedding: np.ndarray, k: int = 10) -> list[tuple[str, float]]:
+        """Exact cosine kNN over the stored image embeddings (numpy brute force)."""
+        ids, vectors = self._embeddings()
+        if not ids:
+            raise StoreError(
+                "this store has no image embeddings", path=self.path, hint="build with an image encoder"
+            )
+        query = np.asarray(embedding, dtype=np.float32).reshape(-1)
+        if query.shape[0] != vectors.shape[1]:
+            raise StoreError(
+                f"query has {query.shape[0]} dimensions, the store {vectors.shape[1]}", path=self.path
+            )
+        norms = np.linalg.norm(vectors, axis=1) * (np.linalg.norm(query) or 1.0)
+        sims = (vectors @ query) / np.where(norms == 0, 1.0, norms)
+        k = min(k, len(ids))
+        top = np.argpartition(-sims, k - 1)[:k]
+        ranked = sorted(((ids[i], float(sims[i])) for i in top), key=lambda t: (-t[1], t[0]))
+        return ranked
+
+    def cypher(
+        self, query: str, params: dict[str, Any] | None = None, write: bool = False
+    ) -> list[dict[str, Any]]:
+        """Run LadybugDB Cypher (use ``label(r)``, not ``type(r)``); rows as dicts."""
+        if not write:
+            result = self._run(self._connection(), query, params)
+        else:
+            if self.read_only:
+                raise ReadOnlyError(
+                    "store opened read-only", path=self.path, hint="open with read_only=False"
+                )
+            import ladybug
+
+            self.close()
+            db = ladybug.Database(str(self._require_build() / DB_FILE))
+            conn = ladybug.Connection(db)
+            try:
+                result = self._run(conn, query, params)
+                rows = _result_rows(result)
+            finally:
+                conn.close()
+                db.close()
+            return rows
+        return _result_rows(result)
+
+
+def _result_rows(result: Any) -> list[dict[str, Any]]:
+    names = result.get_column_names()
+    return [dict(zip(names, (_clean(v) for v in row), strict=True)) for row in result.get_all()]
+
+
+def _clean(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _clean(v) for k, v in value.items() if k not in ("_ID", "_SRC", "_DST")}
+    if isinstance(value, list):
+        return [_clean(v) for v in value]
+    return value
+
+
+def _cols(var: str, props: list[str]) -> str:
+    return ", ".join(f"{var}.{p}" for p in props)
+
+
+def _group(refs: set[NodeRef]) -> dict[str, set[str]]:
+    out: dict[str, set[str]] = defaultdict(set)
+    for ref in refs:
+        out[S.validate_label(ref.label)].add(ref.id)
+    return out
+
+
+def _load(conn: Any, kg: KnowledgeGraph, run) -> tuple[int, int]:
+    """Declare the schema and bulk-load every table from DataFrames."""
+    import pandas as pd
+
+    for label, props in S.NODE_PROPERTIES.items():
+        cols = ", ".join(f"{p} {t}" for p, t in props)
+        run(conn, f"CREATE NODE TABLE {label}({cols}, PRIMARY KEY({S.NODE_KEYS[label]}))")
+    ontology_types = sorted(set(S.DEFAULT_ONTOLOGY_TYPES) | {e.type for e in kg.ontology.values()})
+    rel_types = [*S.STRUCTURE_TYPES, *S.FINDING_TYPES, *S.RELATION_TYPES, *ontology_types]
+    for rel_type in rel_types:
+        S.validate_rel_type(rel_type)
+        src, dst = endpoint_labels(rel_type)
+        props = "".join(f", {p} {t}" for p, t in S.REL_PROPERTIES[S.rel_kind(rel_type)])
+        run(conn, f"CREATE REL TABLE {rel_type}(FROM {src} TO {dst}{props})")
+
+    vectors: dict[str, list[float]] = {}
+    if kg.embeddings is not None:
+        vectors = {
+            i: v.astype(float).tolist() for i, v in zip(kg.embeddings.ids, kg.embeddings.vectors, strict=True)
+        }
+    n_nodes = 0
+    for label, nodes in kg.nodes_by_label().items():
+        names = [p for p, _ in S.NODE_PROPERTIES[str(label)]]
+        rows = []
+        for node in nodes.values():
+            props = S.node_properties(str(label), node)
+            if label == Label.IMAGE:
+                props["embedding"] = vectors.get(node.id)
+            rows.append([props[n] for n in names])
+        n_nodes += _copy(conn, run, str(label), pd.DataFrame(rows, columns=names))
+    options_json = kg.info.options.to_json() if kg.info.options else ""
+    encoder = kg.embeddings.encoder if kg.embeddings is not None else ""
+    info = S.info_properties(options_json, kg.info.naf, encoder)
+    _copy(
+        conn, run, S.INFO_LABEL, pd.DataFrame([info], columns=[p for p, _ in S.NODE_PROPERTIES[S.INFO_LABEL]])
+    )
+
+    by_type: dict[str, list] = defaultdict(list)
+    for edge in kg.edges():
+        by_type[str(edge.type)].append(edge)
+    n_edges = 0
+    for rel_type in rel_types:
+        names = [p for p, _ in S.REL_PROPERTIES[S.rel_kind(rel_type)]]
+        rows = []
+        for edge in by_type.get(rel_type, ()):
+            props = S.edge_properties(edge)
+            rows.append([edge.source, edge.target, *(props[n] for n in names)])
+        n_edges += _copy(conn, run, rel_type, pd.DataFrame(rows, columns=["from", "to", *names]))
+    return n_nodes, n_edges
+
+
+def _copy(conn: Any, run, table: str, frame) -> int:
+    if len(frame):
+        run(conn, f"COPY {table} FROM $frame", {"frame": frame})
+    return len(frame)
