@@ -1,0 +1,67 @@
+"""Report concept extraction: sections, sentences, linked mentions, assertion, modifiers, relations.
+
+Plain API::
+
+    from medkg.extract import Extractor, extract
+    result = extract({"findings": "No pleural effusion.", "impression": "Normal."})
+
+The same steps are spaCy components (``medkg_sections``, ``medkg_concepts``, ``medkg_context``)
+registered in :mod:`medkg.extract.components`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
+
+from medkg.extract.pipeline import Extractor, Report
+from medkg.extract.types import (
+    IMAGE_SECTIONS,
+    Assertion,
+    Mention,
+    MentionRelation,
+    ReportExtraction,
+    Section,
+    SectionSpan,
+    SentenceSpan,
+)
+
+__all__ = [
+    "IMAGE_SECTIONS",
+    "Assertion",
+    "Extractor",
+    "Mention",
+    "MentionRelation",
+    "ReportExtraction",
+    "Section",
+    "SectionSpan",
+    "SentenceSpan",
+    "default_extractor",
+    "extract",
+    "extract_many",
+]
+
+
+@lru_cache(maxsize=1)
+def default_extractor() -> Extractor:
+    """The cached extractor over the shipped seed ontology (built on first use)."""
+    return Extractor()
+
+
+def extract(report: Report, report_id: str = "") -> ReportExtraction:
+    """Extract one report with the default extractor.
+
+    Examples
+    --------
+    >>> r = extract({"findings": "No pneumothorax."})          # doctest: +SKIP
+    >>> r.mentions[0].assertion.value                          # doctest: +SKIP
+    'absent'
+    """
+    return default_extractor().extract(report, report_id)
+
+
+def extract_many(
+    reports: Iterable[tuple[str, Report]], n_process: int = 1, batch_size: int = 256
+) -> Iterator[ReportExtraction]:
+    """Extract ``(report_id, report)`` pairs with the default extractor, in input order."""
+    return default_extractor().extract_many(reports, n_process=n_process, batch_size=batch_size)

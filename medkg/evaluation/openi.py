@@ -1,0 +1,136 @@
+"""Evaluate positive-finding labels and concepts on an Open-i split with manual labels.
+
+The split is a CSV with ``uid``, the section columns (``indication``, ``comparison``,
+``findings``, ``impression``), ``MeSH`` (manual codes ``Head/qualifier;...``) and one 0/1 column
+per ChestX-ray14 label. A label counts as predicted positive when :func:`medkg.labels.label_report`
+gives 1. Errors are classed as *missed* (no mention at all), *wrong assertion* (mentioned but
+absent/uncertain) and *false positive*.
+
+Examples
+--------
+>>> result = evaluate_openi("../shared/data/openi/dev.csv")        # doctest: +SKIP
+>>> round(result.micro.f1, 3)                                       # doctest: +SKIP
+0.95
+"""
+
+from __future__ import annotations
+
+import csv
+import logging
+import os
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from medkg.errors import InputFileError, ParseError
+from medkg.evaluation.metrics import Counts, macro_f1, micro
+from medkg.extract.pipeline import Extractor
+from medkg.extract.types import Assertion
+from medkg.labels import LABEL_SECTIONS, label_mapper
+
+log = logging.getLogger(__name__)
+
+SECTION_COLUMNS = ("indication", "comparison", "findings", "impression")
+
+
+@dataclass
+class OpenIResult:
+    """Per-label counts, error classes and MeSH head-term counts of one run."""
+
+    labels: dict[str, Counts]
+    errors: Counter = field(default_factory=Counter)
+    examples: dict[str, list[str]] = field(default_factory=dict)
+    mesh: Counts = field(default_factory=Counts)
+    reports: int = 0
+
+    @property
+    def micro(self) -> Counts:
+        return micro(self.labels.values())
+
+    @property
+    def macro_f1(self) -> float:
+        return macro_f1(self.labels.values())
+
+    def summary(self) -> dict[str, object]:
+        return {
+            "reports": self.reports,
+            "micro": self.micro.as_dict(),
+            "macro_f1": round(self.macro_f1, 4),
+            "labels": {k: v.as_dict() for k, v in self.labels.items()},
+            "errors": dict(self.errors),
+            "mesh_head_terms": self.mesh.as_dict(),
+        }
+
+
+def read_split(path: str | os.PathLike[str]):
+    """Rows of an Open-i split as dicts (streamed)."""
+    src = Path(path)
+    if not src.is_file():
+        raise InputFileError("Open-i split not found", path=src, hint="pass --split PATH to a CSV")
+    with src.open(newline="", encoding="utf-8") as fh:
+        reader = csv.DictReader(fh)
+        missing = {"uid", "MeSH", *SECTION_COLUMNS} - set(reader.fieldnames or ())
+        if missing:
+            raise ParseError(f"missing columns {sorted(missing)}", path=src, line=1)
+        yield from reader
+
+
+def evaluate_openi(path: str | os.PathLike[str], extractor: Extractor, *, examples: int = 5) -> OpenIResult:
+    """Label every report of the split with ``extractor`` and compare with the manual labels."""
+    mapper = label_mapper("chestxray14", extractor.ontology)
+    result = OpenIResult(labels={name: Counts() for name in mapper.columns})
+    mesh_universe: set[str] = set()
+    rows = []
+    for row in read_split(path):
+        heads = {t.split("/")[0].strip() for t in row["MeSH"].split(";") if t.strip()}
+        gold_cuis = set()
+        for head in heads:
+            gold_cuis.update(c.cui for c in extractor.ontology.lookup(head))
+        mesh_universe |= gold_cuis
+        rows.append((row, gold_cuis))
+    for row, gold_cuis in rows:
+        result.reports += 1
+        report = {c: row[c] for c in SECTION_COLUMNS if row.get(c)}
+        extraction = extractor.extract(report, row["uid"])
+        values = mapper.label(extraction)
+        for name, counts in result.labels.items():
+            gold = row.get(name, "0").strip() == "1"
+            pred = values.get(name) == 1
+            counts.add(gold, pred)
+            kind = None
+            if gold and not pred:
+                kind = "missed" if values.get(name) is None else "wrong_assertion"
+            elif pred and not gold:
+                kind = "false_positive"
+            if kind:
+                result.errors[kind] += 1
+                result.examples.setdefault(f"{name}/{kind}", [])
+                if len(result.examples[f"{name}/{kind}"]) < examples:
+                    result.examples[f"{name}/{kind}"].append(row["uid"])
+        predicted = {
+            m.cui for m in extraction.mentions
+            if m.section in LABEL_SECTIONS and m.assertion is Assertion.PRESENT and not m.hypothetical
+        } & mesh_universe
+        result.mesh.tp += len(predicted & gold_cuis)
+        result.mesh.fp += len(predicted - gold_cuis)
+        result.mesh.fn += len(gold_cuis - predicted)
+    return result
+
+
+def format_table(result: OpenIResult) -> list[str]:
+    """Human-readable lines: one per label, micro/macro, errors by type."""
+    lines = [f"{'label':<20}{'n':>5}{'P':>8}{'R':>8}{'F1':>8}{'tp':>5}{'fp':>5}{'fn':>5}"]
+    for name, c in result.labels.items():
+        lines.append(f"{name:<20}{c.support:>5}{c.precision:>8.3f}{c.recall:>8.3f}{c.f1:>8.3f}"
+                     f"{c.tp:>5}{c.fp:>5}{c.fn:>5}")
+    m = result.micro
+    lines.append(f"{'micro':<20}{m.support:>5}{m.precision:>8.3f}{m.recall:>8.3f}{m.f1:>8.3f}"
+                 f"{m.tp:>5}{m.fp:>5}{m.fn:>5}")
+    lines.append(f"{'macro F1':<20}{'':>5}{'':>8}{'':>8}{result.macro_f1:>8.3f}")
+    mesh = result.mesh
+    lines.append(f"{'MeSH head terms':<20}{mesh.support:>5}{mesh.precision:>8.3f}{mesh.recall:>8.3f}"
+                 f"{mesh.f1:>8.3f}{mesh.tp:>5}{mesh.fp:>5}{mesh.fn:>5}")
+    lines.append("errors: " + ", ".join(f"{k}={v}" for k, v in sorted(result.errors.items())))
+    for key, uids in sorted(result.examples.items()):
+        lines.append(f"  {key}: uids {' '.join(uids)}")
+    return lines

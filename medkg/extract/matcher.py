@@ -1,0 +1,114 @@
+"""Dictionary and composite-rule matching over folded report text.
+
+:class:`ConceptMatcher` finds every surface form of a :class:`~medkg.extract.vocabulary.Vocabulary`
+with one Aho-Corasick pass, longest match first, whole words only. :class:`RuleMatcher` applies
+:data:`~medkg.extract.phrases.COMPOSITE_RULES` ("heart size is enlarged").
+
+Both return ``Hit`` tuples ``(start, end, cui, method, assertion, focus, score)`` with offsets into
+the report text; ``assertion`` is fixed by a rule or ``None``, ``focus`` is where context looks.
+
+Examples
+--------
+>>> from medkg.ontology.model import Concept, Ontology
+>>> from medkg.extract.text import fold
+>>> from medkg.extract.vocabulary import Vocabulary
+>>> vocab = Vocabulary.build(Ontology.from_parts([Concept("C0032227", "Pleural effusion")]))
+>>> ConceptMatcher(vocab).find(fold("Small pleural effusions."))
+[(6, 23, 'C0032227', 'exact', None, 6, 1.0)]
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+import ahocorasick
+
+from medkg.extract.phrases import CLEAR_LUNG_PREDICATES, COMPOSITE_RULES, CompositeRule
+from medkg.extract.text import fold_phrase
+from medkg.extract.types import Assertion
+from medkg.extract.vocabulary import Vocabulary
+
+Hit = tuple[int, int, str, str, "Assertion | None", int, float]
+
+
+class ConceptMatcher:
+    """Whole-word, longest-first dictionary matching of a vocabulary."""
+
+    def __init__(self, vocabulary: Vocabulary) -> None:
+        auto = ahocorasick.Automaton()
+        for form, cui in vocabulary.forms.items():
+            auto.add_word(" " + form, (len(form), cui))
+        if len(auto):
+            auto.make_automaton()
+        self._auto = auto
+        self.size = len(auto)
+
+    def find(self, folded: str) -> list[Hit]:
+        """Matches in ``folded`` (see :func:`~medkg.extract.text.fold`), as report offsets."""
+        if not self.size:
+            return []
+        out: list[Hit] = []
+        for end, (length, cui) in self._auto.iter_long(folded):
+            if folded[end + 1].isalnum():
+                continue
+            if not cui:  # a swallow form: hides the names inside it
+                continue
+            start = end - length  # report offset of the first character
+            out.append((start, end, cui, "exact", None, start, 1.0))
+        return out
+
+
+class RuleMatcher:
+    """Composite rules compiled to regular expressions over folded text."""
+
+    def __init__(self, rules: Iterable[CompositeRule], known: Iterable[str]) -> None:
+        known = set(known)
+        self.rules: list[tuple[CompositeRule, re.Pattern[str], tuple[str, ...]]] = []
+        for rule in rules:
+            if rule.cui not in known:
+                continue
+            subj = _alternation(rule.subjects)
+            if rule.not_after_subject:
+                subj = rf"(?:{subj})(?! +(?:{_alternation(rule.not_after_subject)})\b)"
+            pred = _alternation(rule.predicates)
+            gap = rf"(?: +[a-z0-9]+){{0,{rule.max_gap}}}?"
+            forward = rf" (?P<s1>{subj}){gap} +(?P<p1>{pred})(?![a-z0-9])"
+            pattern = forward
+            if rule.either_order:
+                pattern += rf"| (?P<p2>{pred}){gap} +(?P<s2>{subj})(?![a-z0-9])"
+            anchors = tuple(" " + fold_phrase(s).split()[0] for s in rule.subjects)
+            self.rules.append((rule, re.compile(pattern), anchors))
+
+    def find(self, folded: str, sentences) -> list[Hit]:
+        """Rule matches inside single sentences (:class:`~medkg.extract.types.SentenceSpan`)."""
+        out: list[Hit] = []
+        taken: list[tuple[int, int]] = []
+        for rule, pattern, anchors in self.rules:
+            if not any(a in folded for a in anchors):
+                continue
+            for sent in sentences:
+                for m in pattern.finditer(folded, sent.start, sent.end + 1):
+                    start, end = m.start(), m.end() - 1
+                    if any(a < end and start < b for a, b in taken):
+                        continue
+                    taken.append((start, end))
+                    focus = (m.start("p1") if m.group("p1") else m.start("p2")) - 1
+                    out.append((start, end, rule.cui, "rule", rule.assertion, focus, 1.0))
+        return out
+
+
+def _alternation(phrases: Iterable[str]) -> str:
+    forms = sorted({fold_phrase(p) for p in phrases}, key=len, reverse=True)
+    return "|".join(re.escape(f).replace(r"\ ", " +") for f in forms)
+
+
+def opacity_rules(opacity_cui: str) -> tuple[CompositeRule, ...]:
+    """"Clear lungs" / "lungs are clear" → absent lung opacity, for the seed's opacity CUI."""
+    from medkg.extract.phrases import _LUNGS
+
+    return (CompositeRule(opacity_cui, _LUNGS, CLEAR_LUNG_PREDICATES, Assertion.ABSENT, max_gap=3),)
+
+
+def all_rules(opacity_cui: str | None) -> tuple[CompositeRule, ...]:
+    return COMPOSITE_RULES + (opacity_rules(opacity_cui) if opacity_cui else ())

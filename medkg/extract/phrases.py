@@ -1,0 +1,106 @@
+"""Extraction-specific phrases and composite rules, keyed by CUIs of the shipped seed ontology.
+
+Two kinds of data live here, and nothing else:
+
+* :data:`EXTRA_SYNONYMS` — report phrasings that the ontology does not list as synonyms
+  ("effusion" alone, "enlarged heart"). They are added to the dictionary for CUIs that exist in the
+  ontology in use; a CUI missing from it is skipped, never invented.
+* :data:`COMPOSITE_RULES` — a subject and a predicate a few words apart that together mean a
+  finding: "heart size is enlarged" → cardiomegaly, "normal heart size" → no cardiomegaly,
+  "clear lungs" → no opacity.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from medkg.extract.types import Assertion
+
+CARDIOMEGALY = "C0018800"
+PLEURAL_EFFUSION = "C0032227"
+PNEUMOTHORAX = "C0032326"
+ATELECTASIS = "C0004144"
+PNEUMONIA = "C0032285"
+PULMONARY_EDEMA = "C0034063"
+EMPHYSEMA = "C0034067"
+PULMONARY_FIBROSIS = "C0034069"
+HIATAL_HERNIA = "C3489393"
+PULMONARY_INFILTRATE = "C0235896"
+
+#: CUI → phrases as written in reports (folded and pluralised like ontology names).
+EXTRA_SYNONYMS: dict[str, tuple[str, ...]] = {
+    PLEURAL_EFFUSION: ("effusion", "pleural fluid", "pleural effusion", "pleural fluid collection"),
+    CARDIOMEGALY: ("cardiomegaly", "enlarged heart", "cardiac enlargement", "enlargement of the heart",
+                   "heart enlargement"),
+    ATELECTASIS: ("atelectasis", "atelectatic change", "atelectatic changes", "subsegmental atelectasis",
+                  "platelike atelectasis", "plate like atelectasis", "discoid atelectasis",
+                  "atelectatic"),
+    PNEUMOTHORAX: ("pneumothorax", "pneumothoraces", "pneumothoraxes"),
+    PNEUMONIA: ("pneumonia", "pneumonitis", "bronchopneumonia", "pneumonic consolidation"),
+    PULMONARY_EDEMA: ("pulmonary edema", "interstitial edema", "edema", "alveolar edema",
+                      "pulmonary interstitial edema", "interstitial pulmonary edema"),
+    EMPHYSEMA: ("emphysema", "emphysematous change", "emphysematous changes", "emphysematous"),
+    PULMONARY_FIBROSIS: ("pulmonary fibrosis", "fibrosis", "interstitial fibrosis", "fibrotic change",
+                         "fibrotic changes"),
+    HIATAL_HERNIA: ("hiatal hernia", "hiatus hernia"),
+    PULMONARY_INFILTRATE: ("infiltrate", "infiltrates", "infiltration", "pulmonary infiltrate",
+                           "airspace infiltrate"),
+}
+
+#: Surface forms the dictionary must never match on their own (composite rules cover them).
+BLOCKED_FORMS: tuple[str, ...] = ("heart size", "enlarged", "opacity of lung")
+
+#: Phrases that mean no concept of the seed but contain one ("enlarged cardiac silhouette" is
+#: Open-i's "Cardiac Shadow/enlarged", not cardiomegaly). They only swallow text when the ontology
+#: has no concept of that name.
+SWALLOW_FORMS: tuple[str, ...] = (
+    "enlarged heart silhouette", "enlarged cardiac silhouette", "enlarged cardiac shadow",
+    "bullous emphysema", "bullous emphysematous", "bullous emphysematous change", "subcutaneous emphysema",
+    "soft tissue emphysema", "subcutaneous air", "pericardial effusion", "no acute cardiopulmonary",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class CompositeRule:
+    """``subject`` and ``predicate`` words within ``max_gap`` words, in either order.
+
+    ``assertion`` fixes the result (``ABSENT`` for "normal heart size"); ``None`` lets the
+    context triggers decide ("heart is not enlarged" → absent), with the predicate as focus.
+    """
+
+    cui: str
+    subjects: tuple[str, ...]
+    predicates: tuple[str, ...]
+    assertion: Assertion | None = None
+    max_gap: int = 4
+    either_order: bool = True
+    not_after_subject: tuple[str, ...] = ()
+
+
+_HEART = ("heart", "heart size", "cardiac silhouette", "cardiac size", "cardiac shadow", "cardiac contour",
+          "cardiac contours", "cardiac", "heart shadow", "cardiac diameter", "cardiothoracic ratio")
+#: Subjects whose enlargement Open-i indexes as cardiomegaly (an enlarged *silhouette* is
+#: indexed as "Cardiac Shadow/enlarged" instead).
+_HEART_SIZE = ("heart", "heart size", "cardiac size", "size of the heart", "cardiac diameter")
+_LUNGS = ("lungs", "lung fields", "lung", "lung parenchyma", "both lungs", "pulmonary parenchyma")
+
+#: Composite rules in priority order (the first rule that matches a span wins).
+COMPOSITE_RULES: tuple[CompositeRule, ...] = (
+    CompositeRule(CARDIOMEGALY, _HEART,
+                  ("normal", "normal in size", "within normal limits", "unremarkable", "normal size",
+                   "upper normal", "top normal", "top normal in size", "upper limits of normal",
+                   "at the upper limits of normal", "upper limit of normal", "high normal"),
+                  Assertion.ABSENT),
+    CompositeRule(CARDIOMEGALY, _HEART_SIZE,
+                  ("enlarged", "enlargement", "large", "increased", "mildly enlarged",
+                   "moderately enlarged", "markedly enlarged", "severely enlarged", "borderline enlarged",
+                   "mildly increased", "borderline", "borderline in size", "borderline enlarged"),
+                  not_after_subject=("silhouette", "shadow", "contour", "contours")),
+    CompositeRule(ATELECTASIS, ("lung", "lobe", "lobes", "lingula", "lingular", "segment", "segments"),
+                  ("collapse", "collapsed"), max_gap=3),
+)
+
+#: Rules whose CUI is the lung-opacity concept of the seed are added when it is known (see
+#: :func:`medkg.extract.matcher.opacity_rules`): "lungs are clear" → no opacity.
+CLEAR_LUNG_PREDICATES = ("clear", "are clear", "clear bilaterally", "grossly clear", "otherwise clear",
+                         "remain clear", "essentially clear", "appear clear")

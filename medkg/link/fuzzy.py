@@ -1,0 +1,120 @@
+"""Fuzzy linking of misspelt words the dictionary missed.
+
+Only words outside every dictionary hit, at least :data:`MIN_LENGTH` letters long and not known
+words (any word of any surface form, assertion triggers, common report words) are looked up. A
+candidate is accepted when its TF-IDF cosine is at least ``threshold`` *and* its edit similarity
+(:func:`rapidfuzz.fuzz.ratio`) at least ``min_ratio``, and it starts with the same letter. Two-word
+windows are tried too ("pleural efusion"). Answers are cached per word.
+
+Examples
+--------
+>>> from medkg.ontology.model import Concept, Ontology
+>>> from medkg.extract.vocabulary import Vocabulary
+>>> from medkg.extract.text import fold
+>>> onto = Ontology.from_parts([Concept("C0032326", "Pneumothorax")])
+>>> linker = FuzzyLinker.from_vocabulary(Vocabulary.build(onto), onto)
+>>> [(h[0], h[1], h[2]) for h in linker.find(fold("No pneumothoraks."), [])]
+[(3, 16, 'C0032326')]
+"""
+
+from __future__ import annotations
+
+import re
+
+from rapidfuzz import fuzz
+
+from medkg.extract.context_rules import trigger_table
+from medkg.extract.vocabulary import Vocabulary
+from medkg.link.candidates import CandidateIndex
+from medkg.ontology.model import Ontology
+
+MIN_LENGTH = 6
+THRESHOLD = 0.55
+MIN_RATIO = 86.0
+
+#: Frequent report words that resemble concept names but are not misspellings of them.
+COMMON_WORDS = frozenset(
+    """silhouette silhouettes mediastinal mediastinum cardiomediastinal pulmonary pleural osseous
+    structures structure contour contours within limits normal unremarkable appearance visualized
+    examination comparison radiograph radiographs lateral frontal posterior anterior superior inferior
+    vascularity vascular markings interstitial alveolar bilaterally otherwise evidence findings
+    identified demonstrated measuring approximately compared previous interval stable unchanged
+    increased decreased changes calcified calcification calcifications granuloma granulomas
+    granulomatous degenerative thoracic vertebral vertebrae hemidiaphragm hemidiaphragms diaphragm
+    costophrenic angles cardiac aortic tortuous tortuosity atherosclerotic ectatic hyperexpanded
+    hyperinflated inflation volumes elevated elevation scarring opacities opacity nodular density
+    densities lucency lucencies bronchovascular crowding perihilar infrahilar suprahilar retrocardiac
+    midline trachea sternotomy clips surgical catheter prominent enlarged enlargement minimal
+    moderate severe streaky patchy focal diffuse mildly pneumonic consolidative atelectatic
+    emphysematous fibrotic""".split()
+)
+
+_WORD = re.compile(rf"[a-z]{{{MIN_LENGTH},}}")
+
+
+class FuzzyLinker:
+    """Link out-of-dictionary words to concepts by character n-gram similarity."""
+
+    def __init__(
+        self,
+        index: CandidateIndex,
+        known_words: set[str],
+        *,
+        threshold: float = THRESHOLD,
+        min_ratio: float = MIN_RATIO,
+    ) -> None:
+        self.index = index
+        self.known = known_words
+        self.threshold = threshold
+        self.min_ratio = min_ratio
+        self._cache: dict[str, tuple[str, float] | None] = {}
+
+    @classmethod
+    def from_vocabulary(
+        cls, vocabulary: Vocabulary, ontology: Ontology | None = None, **kwargs
+    ) -> FuzzyLinker:
+        """Index every dictionary surface form of at most two words."""
+        pairs = [(form, cui) for form, cui in vocabulary.concept_forms().items() if form.count(" ") <= 1]
+        known = vocabulary.words() | COMMON_WORDS
+        for phrase in trigger_table():
+            known.update(phrase.split())
+        return cls(CandidateIndex.build(pairs), known, **kwargs)
+
+    @classmethod
+    def from_kb(cls, path, **kwargs) -> FuzzyLinker:
+        """Build from a scispacy knowledge-base JSONL file (``concept_id``, ``aliases``, ...)."""
+        from medkg.ontology.scispacy_kb import read_scispacy_kb
+
+        return cls.from_vocabulary(Vocabulary.build(read_scispacy_kb(path)), **kwargs)
+
+    def link(self, word: str) -> tuple[str, float] | None:
+        """``(cui, score)`` for one folded word or two-word phrase, or ``None``."""
+        if word in self._cache:
+            return self._cache[word]
+        best = None
+        for alias, cui, score in self.index.query(word, k=5):
+            if score < self.threshold:
+                break
+            if alias[0] != word[0]:
+                continue
+            ratio = fuzz.ratio(alias, word)
+            if ratio >= self.min_ratio:
+                best = (cui, round(score, 4))
+                break
+        self._cache[word] = best
+        return best
+
+    def find(self, folded: str, hits: list) -> list[tuple]:
+        """Fuzzy hits for unknown words of ``folded`` that no hit in ``hits`` covers."""
+        out: list[tuple] = []
+        for m in _WORD.finditer(folded):
+            word = m.group()
+            if word in self.known:
+                continue
+            start, end = m.start() - 1, m.end() - 1
+            if any(h[0] < end and start < h[1] for h in hits):
+                continue
+            linked = self.link(word)
+            if linked is not None:
+                out.append((start, end, linked[0], "fuzzy", None, start, linked[1]))
+        return out
