@@ -66,15 +66,17 @@ def register(app: typer.Typer) -> None:
         ],
         data: Annotated[Path, typer.Option("--data", help="Dataset file or directory.")],
         out: Annotated[Path, typer.Option("--out", help="Store directory to write.")],
-        naf_on: Annotated[
-            bool, typer.Option("--naf/--no-naf", help="Apply Neighbor-aware Filtering.")
+        naf_on: Annotated[bool, typer.Option("--naf", help="Apply Neighbor-aware Filtering.")] = False,
+        no_naf: Annotated[
+            bool, typer.Option("--no-naf", help="No NaF, even if the recipe applies it.")
         ] = False,
         naf_budget: Annotated[int | None, typer.Option("--naf-budget", help="Keep at most N images.")] = None,
         naf_k: Annotated[int, typer.Option("--naf-k", help="Cover every concept by k images.")] = 1,
         workers: Annotated[int, typer.Option("--workers", help="Extraction processes.")] = 1,
         preset: Annotated[
-            str, typer.Option("--preset", help="Graph options: default or medmkg.")
-        ] = "default",
+            str | None,
+            typer.Option("--preset", help="Graph options: default or medmkg (default: the recipe's)."),
+        ] = None,
         ontology: Annotated[
             Path | None, typer.Option("--ontology", help="Ontology source (default: seed).")
         ] = None,
@@ -86,19 +88,35 @@ def register(app: typer.Typer) -> None:
         ] = False,
     ) -> None:
         """Build a knowledge graph from a dataset into an embedded store (atomic swap)."""
+        from dataclasses import replace
+
         from tqdm import tqdm
 
+        from medkg.datasets import load_recipe
         from medkg.graph.naf import NafSettings
-        from medkg.graph.options import GraphOptions
+        from medkg.graph.options import options_from_settings
         from medkg.graph.workflow import build_store
 
-        options = GraphOptions.preset(preset, store_text=not no_text)
+        settings = dict(load_recipe(recipe).graph_options)
+        if preset is not None:
+            settings["preset"] = preset
+        options, naf_dict = options_from_settings(settings)
+        if no_text:
+            options = replace(options, store_text=False)
+        if no_naf:
+            naf_dict = None
+        elif naf_on or naf_budget is not None or naf_k != 1:
+            naf_dict = {
+                **(naf_dict or {}),
+                "k": naf_k,
+                **({"budget": naf_budget} if naf_budget is not None else {}),
+            }
+        naf_settings = NafSettings(**naf_dict) if naf_dict is not None else None
         onto = None
         if ontology is not None:
             from medkg.ontology import load
 
             onto = load(ontology)
-        naf_settings = NafSettings(naf_budget, naf_k) if (naf_on or naf_budget is not None) else None
         with tqdm(desc="reports", unit=" reports", disable=None) as bar:
             result = build_store(
                 _records(recipe, data),

@@ -135,3 +135,33 @@ class GraphOptions:
             data["views"] = frozenset(data["views"])
         data["relations"] = tuple(data["relations"])
         return cls(**data)
+
+
+_LIST_FIELDS = {"sections", "views", "excluded_semantic_types"}
+
+
+def options_from_settings(settings: dict[str, Any]) -> tuple[GraphOptions, dict[str, Any] | None]:
+    """Graph options and NaF settings from a recipe's plain ``graph_options`` mapping.
+
+    ``preset`` picks the base (``"default"``/``"medmkg"``), other keys are :class:`GraphOptions`
+    fields, and ``naf`` is None (off) or a dict of NaF settings (on).
+
+    Examples
+    --------
+    >>> opts, naf = options_from_settings({"preset": "medmkg", "naf": {"k": 1}})
+    >>> opts.image_policy, naf
+    ('one_frontal', {'k': 1})
+    """
+    settings = dict(settings)
+    preset = settings.pop("preset", "default")
+    naf = settings.pop("naf", None)
+    known = set(GraphOptions.__dataclass_fields__)
+    unknown = sorted(set(settings) - known)
+    if unknown:
+        raise ConfigError(f"unknown graph option(s) {unknown}", hint=f"graph options are {sorted(known)}")
+    for key in _LIST_FIELDS & set(settings):
+        if settings[key] is not None:
+            settings[key] = frozenset(settings[key])
+    if "relations" in settings:
+        settings["relations"] = tuple(settings["relations"])
+    return GraphOptions.preset(preset, **settings), (dict(naf) if naf is not None else None)
