@@ -90,6 +90,9 @@ class RuleMatcher:
             for sent in sentences:
                 for m in pattern.finditer(folded, sent.start, sent.end + 1):
                     start, end = m.start(), m.end() - 1
+                    if rule.predicate_span:
+                        group = "p1" if m.group("p1") else "p2"
+                        start, end = m.start(group) - 1, m.end(group) - 1
                     if any(a < end and start < b for a, b in taken):
                         continue
                     taken.append((start, end))
@@ -110,5 +113,15 @@ def opacity_rules(opacity_cui: str) -> tuple[CompositeRule, ...]:
     return (CompositeRule(opacity_cui, _LUNGS, CLEAR_LUNG_PREDICATES, Assertion.ABSENT, max_gap=3),)
 
 
-def all_rules(opacity_cui: str | None) -> tuple[CompositeRule, ...]:
-    return COMPOSITE_RULES + (opacity_rules(opacity_cui) if opacity_cui else ())
+def all_rules(opacity_cui: str | None, ontology=None) -> tuple[CompositeRule, ...]:
+    """The composite rules for an ontology: CUI-keyed, opacity, and name-keyed ones it has."""
+    from dataclasses import replace
+
+    from medkg.extract.phrases import COMPOSITE_RULES_BY_NAME
+
+    rules = COMPOSITE_RULES + (opacity_rules(opacity_cui) if opacity_cui else ())
+    for name, named in COMPOSITE_RULES_BY_NAME.items():
+        found = ontology.lookup(name) if ontology is not None else []
+        if found:
+            rules += tuple(replace(r, cui=found[0].cui) for r in named)
+    return rules

@@ -47,6 +47,19 @@ EXTRA_SYNONYMS: dict[str, tuple[str, ...]] = {
                            "airspace infiltrate"),
 }
 
+#: Concept *name* (resolved with :meth:`Ontology.lookup`, so seed-local ids work too) → report
+#: phrases. Open-i indexes "nodular opacity" as an opacity, "masslike opacity" as a mass and
+#: "apical capping" as pleural thickening.
+EXTRA_BY_NAME: dict[str, tuple[str, ...]] = {
+    "lung opacity": ("nodular opacity", "nodular opacities", "nodular density", "nodular densities",
+                     "opacity", "opacities", "opacification", "airspace opacity", "air space opacity"),
+    "mass": ("masslike opacity", "mass like opacity", "masslike opacification", "mass like opacification",
+             "masslike density", "masslike", "mass"),
+    "pleural thickening": ("apical capping", "apical pleural capping", "pleural capping",
+                           "apical pleural thickening", "biapical pleural thickening", "pleural thickening"),
+    "nodule": ("nodule", "nodules", "pulmonary nodule", "lung nodule"),
+}
+
 #: Surface forms the dictionary must never match on their own (composite rules cover them).
 BLOCKED_FORMS: tuple[str, ...] = ("heart size", "enlarged", "opacity of lung")
 
@@ -75,6 +88,9 @@ class CompositeRule:
     max_gap: int = 4
     either_order: bool = True
     not_after_subject: tuple[str, ...] = ()
+    #: The mention is only the predicate ("thickening"), so the subject stays free for its own
+    #: mention ("pleural effusion versus thickening").
+    predicate_span: bool = False
 
 
 _HEART = ("heart", "heart size", "cardiac silhouette", "cardiac size", "cardiac shadow", "cardiac contour",
@@ -99,6 +115,14 @@ COMPOSITE_RULES: tuple[CompositeRule, ...] = (
     CompositeRule(ATELECTASIS, ("lung", "lobe", "lobes", "lingula", "lingular", "segment", "segments"),
                   ("collapse", "collapsed"), max_gap=3),
 )
+
+#: Rules for concepts known by name only (resolved like :data:`EXTRA_BY_NAME`).
+COMPOSITE_RULES_BY_NAME: dict[str, tuple[CompositeRule, ...]] = {
+    "pleural thickening": (
+        CompositeRule("", ("pleural", "pleura", "costophrenic", "apical", "pleural effusion", "effusion"),
+                      ("thickening",), max_gap=3, predicate_span=True),
+    ),
+}
 
 #: Rules whose CUI is the lung-opacity concept of the seed are added when it is known (see
 #: :func:`medkg.extract.matcher.opacity_rules`): "lungs are clear" → no opacity.

@@ -15,7 +15,7 @@ from medkg.errors import ExtractionError
 from medkg.extract.context import ContextMatcher
 from medkg.extract.matcher import ConceptMatcher, RuleMatcher, all_rules
 from medkg.extract.modifiers import modifiers
-from medkg.extract.phrases import BLOCKED_FORMS, EXTRA_SYNONYMS, SWALLOW_FORMS
+from medkg.extract.phrases import BLOCKED_FORMS, EXTRA_BY_NAME, EXTRA_SYNONYMS, SWALLOW_FORMS
 from medkg.extract.relations import find_relations
 from medkg.extract.sections import combine_sections, find_sections
 from medkg.extract.sentences import split_sentences
@@ -74,13 +74,17 @@ class Extractor:
             ontology = load()
         self.ontology = ontology
         extra = [(p, cui) for cui, phrases in EXTRA_SYNONYMS.items() for p in phrases]
+        for name, phrases in EXTRA_BY_NAME.items():
+            found = ontology.lookup(name)
+            if found:
+                extra += [(p, found[0].cui) for p in phrases]
         self.vocabulary = Vocabulary.build(ontology, extra, blocked=BLOCKED_FORMS, swallow=SWALLOW_FORMS)
         self._concepts = ConceptMatcher(self.vocabulary)
         if opacity_cui is None:
             found = ontology.lookup("lung opacity") or ontology.lookup("opacity")
             opacity_cui = found[0].cui if found else None
         self.opacity_cui = opacity_cui
-        self._rules = RuleMatcher(all_rules(opacity_cui), ontology.concepts)
+        self._rules = RuleMatcher(all_rules(opacity_cui, ontology), ontology.concepts)
         self._context = ContextMatcher()
         self._info: dict[str, tuple[str, tuple, tuple]] = {}
         self.relations = relations

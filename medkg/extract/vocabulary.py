@@ -33,7 +33,7 @@ STOP_FORMS = frozenset(
     findings disease disorder syndrome change changes other unspecified nos all none x ray xray image
     view views lateral frontal pa ap film films exam study patient sign signs symptom symptoms xxxx
     increased decreased high low well new old acute chronic total partial size volume volumes body
-    structure area region side upper lower middle base bases apex apices mass level type pain test
+    structure area region side upper lower middle base bases apex apices level type pain test
     positive negative cm mm ml day days year years male female man woman history""".split()
 )
 
