@@ -14,29 +14,15 @@ True
 from __future__ import annotations
 
 import hashlib
-import json
-from dataclasses import fields
 from typing import Any
 
-from medkg.graph.model import Evidence, KnowledgeGraph
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, Evidence):
-        return [_plain(getattr(value, f.name)) for f in fields(value)]
-    if isinstance(value, tuple | list):
-        return [_plain(v) for v in value]
-    if isinstance(value, float):
-        return repr(round(value, 9))
-    if isinstance(value, bool) or value is None or isinstance(value, int):
-        return value
-    return str(value)
+from medkg.graph.model import KnowledgeGraph
 
 
 def record_digest(kind: str, record: Any) -> bytes:
-    """SHA-256 of one node or edge record's canonical JSON."""
-    body = [kind] + [_plain(getattr(record, f.name)) for f in fields(record)]
-    return hashlib.sha256(json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()).digest()
+    """SHA-256 of one node or edge record's ``repr`` (dataclass reprs list every field in order;
+    floats print exactly, enums by name and value), prefixed by the record kind."""
+    return hashlib.sha256(f"{kind}|{record!r}".encode()).digest()
 
 
 def checksum(kg: KnowledgeGraph) -> str:

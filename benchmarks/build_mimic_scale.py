@@ -1,0 +1,100 @@
+"""Synthetic MIMIC-CXR-scale benchmark: 227,835 reports / 377,110 images → graph → NaF → store.
+
+Reports are generated at run time into a temporary directory, in MIMIC-CXR's layout
+(``files/pXX/pSUBJECT/sSTUDY.txt`` + ``mimic-cxr-2.0.0-metadata.csv``), by recombining real
+Open-i sentences (CC BY-NC-ND: never written anywhere else, deleted afterwards). Target on
+2 cores: build + NaF + embedded store load < 5 minutes, peak RSS < 4 GB.
+
+    python benchmarks/build_mimic_scale.py [--reports 227835] [--images 377110] [--workers 2]
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import re
+import resource
+import tempfile
+import time
+from pathlib import Path
+
+from medkg.datasets import read
+from medkg.demo import openi_archive
+from medkg.extract import Extractor
+from medkg.graph import NafSettings
+from medkg.graph.workflow import build_store
+from medkg.ontology import load
+
+_SENT = re.compile(r"(?<=\.)\s+")
+
+
+def sentences(archive: Path) -> tuple[list[str], list[str]]:
+    findings, impressions = [], []
+    for rec in read("openi", archive):
+        findings += [s for s in _SENT.split(rec.sections.get("findings", "")) if len(s) > 8]
+        impressions += [s for s in _SENT.split(rec.sections.get("impression", "")) if len(s) > 3]
+    return findings, impressions
+
+
+def generate(root: Path, n_reports: int, n_images: int, seed: int = 0) -> None:
+    """Write the synthetic corpus: studies get 2 images until ``n_images`` is reached, else 1."""
+    rng = random.Random(seed)
+    findings, impressions = sentences(openi_archive())
+    extra = n_images - n_reports
+    views = ("PA", "LATERAL", "AP")
+    with (root / "mimic-cxr-2.0.0-metadata.csv").open("w") as meta:
+        meta.write("dicom_id,subject_id,study_id,ViewPosition\n")
+        for i in range(n_reports):
+            subject, study = 10_000_000 + i // 3, 50_000_000 + i
+            folder = root / "files" / f"p{str(subject)[:2]}" / f"p{subject}"
+            folder.mkdir(parents=True, exist_ok=True)
+            body = " ".join(rng.sample(findings, 3))
+            text = f"FINDINGS: {body}\n\nIMPRESSION: {rng.choice(impressions)}\n"
+            (folder / f"s{study}.txt").write_text(text)
+            for j in range(2 if i < extra else 1):
+                meta.write(f"d{study}-{j},{subject},{study},{views[(i + j) % 3]}\n")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--reports", type=int, default=227_835)
+    ap.add_argument("--images", type=int, default=377_110)
+    ap.add_argument("--workers", type=int, default=2)
+    args = ap.parse_args()
+    if openi_archive() is None:
+        raise SystemExit("torchxrayvision is not installed (pip install --no-deps torchxrayvision)")
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp) / "mimic"
+        root.mkdir()
+        t = time.perf_counter()
+        generate(root, args.reports, args.images)
+        took = time.perf_counter() - t
+        print(f"generate {args.reports} reports / {args.images} images: {took:.1f} s (not timed)")
+        t = time.perf_counter()
+        onto = load()
+        extractor = Extractor(onto)
+        print(f"ontology + extractor setup: {time.perf_counter() - t:.1f} s")
+        t0 = time.perf_counter()
+        result = build_store(
+            read("mimic-cxr", root),
+            Path(tmp) / "kg",
+            extractor=extractor,
+            ontology=onto,
+            naf_settings=NafSettings(),
+            workers=args.workers,
+        )
+        total = time.perf_counter() - t0
+    for stage, seconds in result.seconds.items():
+        if stage != "load ontology + extractor":
+            print(f"{stage:<22} {seconds:8.1f} s")
+    print(f"{'read+build+NaF+store':<22} {total:8.1f} s   (target < 300 s on 2 cores)")
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(f"peak RSS: main {own:.0f} MB, largest worker {kids:.0f} MB   (target < 4096 MB)")
+    st = result.stats
+    print(f"nodes {st.nodes}")
+    print(f"image edges {st.finding_edges} (NaF kept {st.finding_edges_kept}); images kept {st.images_kept}")
+
+
+if __name__ == "__main__":
+    main()

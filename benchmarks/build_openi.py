@@ -1,0 +1,70 @@
+"""Open-i build benchmark: torchxrayvision's NLMCXR_reports.tgz (3,955 reports) → graph → NaF → store.
+
+Target: build with extraction < 10 s. Prints per-stage times, graph/NaF statistics, and the
+figures of MEDMKG's released graph for comparison (MIMIC-CXR based, so sizes differ by design).
+
+    python benchmarks/build_openi.py [--workers 2] [--preset default|medmkg]
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+import time
+
+from medkg.datasets import read
+from medkg.demo import openi_archive
+from medkg.extract import Extractor
+from medkg.graph import GraphOptions, NafSettings
+from medkg.graph.workflow import build_store
+from medkg.ontology import load
+
+MEDMKG = {"images": 4868, "concepts": 3149, "triples": 35387, "relation types": 262}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--preset", default="default")
+    args = ap.parse_args()
+    archive = openi_archive()
+    if archive is None:
+        raise SystemExit("torchxrayvision is not installed (pip install --no-deps torchxrayvision)")
+    t = time.perf_counter()
+    onto = load()
+    extractor = Extractor(onto)
+    setup = time.perf_counter() - t
+    t = time.perf_counter()
+    records = list(read("openi", archive))
+    read_s = time.perf_counter() - t
+    with tempfile.TemporaryDirectory() as tmp:
+        result = build_store(
+            records,
+            f"{tmp}/kg",
+            extractor=extractor,
+            ontology=onto,
+            options=GraphOptions.preset(args.preset),
+            naf_settings=NafSettings(),
+            workers=args.workers,
+        )
+    print(f"ontology + extractor setup   {setup:6.2f} s (not part of the target)")
+    print(f"read {len(records)} reports        {read_s:6.2f} s")
+    for stage, seconds in result.seconds.items():
+        if stage != "load ontology + extractor":
+            print(f"{stage:<28} {seconds:6.2f} s")
+    build = read_s + result.seconds["extract + build"]
+    print(f"read + extract + build       {build:6.2f} s   (target < 10 s, {args.workers} workers)")
+    st = result.stats
+    print(f"\nstatistic                    medkg Open-i ({args.preset})   MEDMKG release")
+    print(f"images (NaF kept)            {st.images_kept:>10}          {MEDMKG['images']:>8}")
+    linked = st.concepts_linked_kept
+    print(f"concepts linked to images    {linked:>10}          {MEDMKG['concepts']:>8} (all concepts)")
+    print(f"concepts (all nodes)         {st.nodes['Concept']:>10}")
+    print(f"triples                      {st.triples:>10}          {MEDMKG['triples']:>8}")
+    print(f"relation types               {st.relation_types:>10}          {MEDMKG['relation types']:>8}")
+    print(f"image edges before/after NaF {st.finding_edges:>10} / {st.finding_edges_kept}")
+    print("edges:", ", ".join(f"{k} {v}" for k, v in st.edges.items()))
+
+
+if __name__ == "__main__":
+    main()
