@@ -1,4 +1,7 @@
-"""Fixtures that run a real Neo4j 5.26 Community server (jars from Maven Central, cached).
+"""Pytest plugin: fixtures that run a real Neo4j 5.26 Community server (jars from Maven Central).
+
+Any test directory can use them once ``tests/conftest.py`` has
+``pytest_plugins = ["tests.neo4j.fixtures"]``; ``tests/neo4j/conftest.py`` loads them otherwise.
 
 ``neo4j_server`` starts one auth-off server per test session on a free port in a temp home and
 yields ``(uri, auth)``; ``neo4j_driver`` is a driver for it; ``neo4j_db`` empties the database
@@ -20,6 +23,7 @@ import pytest
 from medkg.store import neo4j_server as ns
 
 REQUIRED = bool(os.environ.get("CI")) or os.environ.get("MEDKG_REQUIRE_NEO4J") == "1"
+START_TIMEOUT = 240.0  # start-up is ~12 s on an idle 2-core machine, several times that under load
 
 
 def _missing() -> str | None:
@@ -65,7 +69,7 @@ def neo4j_home_factory(neo4j_jars: ns.FetchResult, tmp_path_factory: pytest.Temp
 def neo4j_server(neo4j_home_factory) -> Iterator[tuple[str, tuple[str, str] | None]]:
     """One running auth-off server for the session: yields ``(uri, auth)``."""
     server = neo4j_home_factory()
-    server.start()
+    server.start(timeout=START_TIMEOUT)
     yield server.uri, server.auth
     server.stop()
 

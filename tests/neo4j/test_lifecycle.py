@@ -15,13 +15,14 @@ from medkg.errors import ConnectionFailed, StoreError
 from medkg.store.neo4j_server import Neo4jServer
 
 PASSWORD = "medkg-test-pw"
+START_TIMEOUT = 240.0
 SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "neo4j" / "neo4j_server.py"
 
 
 @pytest.fixture(scope="module")
 def auth_server(neo4j_home_factory) -> Neo4jServer:
     server = neo4j_home_factory(password=PASSWORD)
-    server.start()
+    server.start(timeout=START_TIMEOUT)
     yield server
     server.stop()
 
@@ -39,7 +40,7 @@ def test_sigkill_then_restart_keeps_committed_data(auth_server):
         driver.execute_query("CREATE (:Survivor {n: 1}), (:Survivor {n: 2})")
     assert auth_server.stop(kill=True) is True
     assert auth_server.pid is None
-    auth_server.start()
+    auth_server.start(timeout=START_TIMEOUT)
     with GraphDatabase.driver(auth_server.uri, auth=auth_server.auth) as driver:
         records = driver.execute_query("MATCH (s:Survivor) RETURN s.n AS n ORDER BY n").records
     assert [r["n"] for r in records] == [1, 2]
@@ -71,7 +72,7 @@ def test_import_full_then_query(neo4j_home_factory, tmp_path):
     server = neo4j_home_factory()
     output = server.import_full([str(nodes)], [str(rels)])
     assert "3 nodes" in output and "2 relationships" in output
-    server.start()
+    server.start(timeout=START_TIMEOUT)
     with GraphDatabase.driver(server.uri, auth=server.auth) as driver:
         records = driver.execute_query("MATCH (a:Thing)-[:NEXT]->(b:Thing) "
                                        "RETURN a.name AS a, b.name AS b ORDER BY a").records
