@@ -6,6 +6,9 @@ from pathlib import Path
 
 import pytest
 
+# The real-server Neo4j fixtures (neo4j_server, neo4j_driver, neo4j_db) for every test package.
+pytest_plugins = ["tests.neo4j.fixtures"]
+
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 
