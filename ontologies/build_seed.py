@@ -17,6 +17,7 @@ import argparse
 import sys
 import time
 from collections import Counter
+from importlib.metadata import version as _version
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -77,7 +78,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     start = time.perf_counter()
     figures = build(args.sources, args.out, args.negbio)
-    print(f"built {args.out} in {time.perf_counter() - start:.1f} s")
+    print(f"built {args.out} in {time.perf_counter() - start:.1f} s (biomappings {_version('biomappings')})")
     for name, value in figures.items():
         print(f"  {name}: {value}")
     if args.dev_csv.is_file():
