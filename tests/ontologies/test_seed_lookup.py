@@ -86,6 +86,8 @@ def test_heart_size_sentence_is_not_a_synonym(seed) -> None:
         ("Lung", "MKG:D008168", "T023"),
         ("clavicle", "MKG:D002968", "T023"),
         ("costophrenic angle", "MKG:costophrenic_angle", "T029"),
+        ("RLL", "MKG:right_lower_lobe", "T023"),
+        ("hilum", "MKG:pulmonary_hilum", "T029"),
     ],
 )
 def test_devices_and_anatomy_get_local_ids(seed, text: str, local_id: str, tui: str) -> None:
@@ -100,3 +102,4 @@ def test_hierarchy(seed) -> None:
     assert seed.is_a("C0032227", "C0032226")  # Pleural Effusion isa Pleural Diseases
     parts = {(r.head, r.tail) for r in seed.relations if r.rela == "part_of"}
     assert ("MKG:D013904", "MKG:D013131") in parts  # Thoracic Vertebrae part_of Spine
+    assert ("MKG:lingula", "MKG:left_upper_lobe") in parts and ("MKG:left_upper_lobe", "MKG:D008168") in parts
