@@ -1,0 +1,44 @@
+"""Retrieval-augmented explanations grounded in the knowledge graph.
+
+Public pieces (re-exported by ``medkg``)::
+
+    from medkg.rag import Retriever, build_prompt, explain, check_facts
+    facts = Retriever(store).retrieve(concepts=["Cardiomegaly"], k=7)
+    print(build_prompt(facts, "What else may be seen?", style="citations"))
+    print(explain(facts).text)
+    report = check_facts("Small left pleural effusion.", store, image_or_study="s1")
+"""
+
+from __future__ import annotations
+
+from medkg.rag.explain import explain
+from medkg.rag.facts import Fact, Facts, Provenance, Sentence
+from medkg.rag.factuality import FactualityReport, Reference, Statement, check_facts
+from medkg.rag.generators import Generation, Generator, TemplateGenerator
+from medkg.rag.magics import load_ipython_extension
+from medkg.rag.prompts import build_prompt
+from medkg.rag.ranking import RankingWeights
+from medkg.rag.retriever import Retriever
+from medkg.rag.select import Calibration, adaptive_k, calibrate_k
+
+__all__ = [
+    "Calibration",
+    "Fact",
+    "Facts",
+    "FactualityReport",
+    "Generation",
+    "Generator",
+    "Provenance",
+    "RankingWeights",
+    "Reference",
+    "Retriever",
+    "Sentence",
+    "Statement",
+    "TemplateGenerator",
+    "adaptive_k",
+    "build_prompt",
+    "calibrate_k",
+    "check_facts",
+    "explain",
+    "load_ipython_extension",
+]

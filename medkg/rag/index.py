@@ -1,0 +1,162 @@
+"""A compact, read-only view of a graph for fast retrieval: image × concept matrices and edges.
+
+:class:`GraphIndex` is built once from any :class:`~medkg.store.base.GraphStore`
+(``store.read_graph()``) or from a :class:`~medkg.graph.model.KnowledgeGraph`. It keeps ids,
+counts and edges, not provenance text; retrievers fetch sentences from the store for the few
+facts they return.
+
+Examples
+--------
+>>> from medkg.graph.model import KnowledgeGraph
+>>> GraphIndex.from_graph(KnowledgeGraph()).n_images
+0
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy import sparse
+
+from medkg.graph.model import KnowledgeGraph
+
+ASSERTIONS = ("POSITIVE", "NEGATIVE", "UNCERTAIN")
+ASSERTION_NAME = {"POSITIVE": "present", "NEGATIVE": "absent", "UNCERTAIN": "uncertain"}
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """A concept→concept edge seen from one end: ``other`` is the far end."""
+
+    type: str
+    other: str
+    support: int
+    outgoing: bool
+    sources: tuple[str, ...] = ()
+
+
+@dataclass
+class GraphIndex:
+    """Images × concepts incidence (one CSR matrix per assertion), names and concept links."""
+
+    images: list[str]
+    concepts: list[str]
+    names: dict[str, str]
+    matrices: dict[str, sparse.csr_matrix]
+    image_reports: dict[str, tuple[str, ...]]
+    links: dict[str, list[Link]] = field(default_factory=dict)
+    semantic_types: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    encoder: str = ""
+
+    def __post_init__(self) -> None:
+        self.image_pos = {i: n for n, i in enumerate(self.images)}
+        self.concept_pos = {c: n for n, c in enumerate(self.concepts)}
+        self._csc = {k: m.tocsc() for k, m in self.matrices.items()}
+        self.df = {k: np.asarray(m.sum(axis=0)).ravel() for k, m in self.matrices.items()}
+
+    @property
+    def n_images(self) -> int:
+        return len(self.images)
+
+    @classmethod
+    def from_store(cls, store) -> GraphIndex:
+        """Index a store through the protocol (one ``read_graph`` call)."""
+        return cls.from_graph(store.read_graph())
+
+    @classmethod
+    def from_graph(cls, kg: KnowledgeGraph) -> GraphIndex:
+        images = sorted(kg.images)
+        concepts = sorted(kg.concepts)
+        ipos = {i: n for n, i in enumerate(images)}
+        cpos = {c: n for n, c in enumerate(concepts)}
+        cells: dict[str, tuple[list[int], list[int]]] = {a: ([], []) for a in ASSERTIONS}
+        for edge in kg.kept_findings():
+            rows, cols = cells[str(edge.type)]
+            rows.append(ipos[edge.source])
+            cols.append(cpos[edge.target])
+        shape = (len(images), len(concepts))
+        matrices = {
+            a: sparse.csr_matrix((np.ones(len(r), dtype=np.float32), (r, c)), shape=shape)
+            for a, (r, c) in cells.items()
+        }
+        for m in matrices.values():
+            m.data[:] = 1.0  # duplicates (none expected) count once
+        study_reports: dict[str, list[str]] = defaultdict(list)
+        study_images: dict[str, list[str]] = defaultdict(list)
+        links: dict[str, list[Link]] = defaultdict(list)
+        for edge in kg.structure.values():
+            if str(edge.type) == "HAS_REPORT":
+                study_reports[edge.source].append(edge.target)
+            elif str(edge.type) == "HAS_IMAGE":
+                study_images[edge.source].append(edge.target)
+        image_reports = {
+            image: tuple(sorted(study_reports.get(study, ())))
+            for study, imgs in study_images.items()
+            for image in imgs
+        }
+        for rel in kg.relations.values():
+            t = str(rel.type)
+            links[rel.source].append(Link(t, rel.target, rel.support, True))
+            links[rel.target].append(Link(t, rel.source, rel.support, False))
+        for ont in kg.ontology.values():
+            links[ont.source].append(Link(ont.type, ont.target, 0, True, ont.sabs))
+            links[ont.target].append(Link(ont.type, ont.source, 0, False, ont.sabs))
+        return cls(
+            images=images,
+            concepts=concepts,
+            names={c: node.name for c, node in kg.concepts.items()},
+            matrices=matrices,
+            image_reports=image_reports,
+            links=dict(links),
+            semantic_types={c: node.semantic_types for c, node in kg.concepts.items()},
+            encoder=kg.embeddings.encoder if kg.embeddings is not None else "",
+        )
+
+    # -- lookups -----------------------------------------------------------------------------
+    def images_with(self, cuis: set[str] | frozenset[str], assertion: str = "POSITIVE") -> np.ndarray:
+        """Row indexes of images with any of ``cuis`` under ``assertion`` (sorted, unique)."""
+        cols = [self.concept_pos[c] for c in cuis if c in self.concept_pos]
+        if not cols:
+            return np.zeros(0, dtype=np.int64)
+        return np.unique(self._csc[assertion][:, cols].indices)
+
+    def cooccurrence(self, rows: np.ndarray, assertion: str = "POSITIVE") -> np.ndarray:
+        """Per concept, how many of the images ``rows`` have it under ``assertion``."""
+        if len(rows) == 0:
+            return np.zeros(len(self.concepts), dtype=np.float64)
+        return np.asarray(self.matrices[assertion][rows].sum(axis=0), dtype=np.float64).ravel()
+
+    def descendants(self, cui: str) -> set[str]:
+        """``cui`` and the graph concepts below it through ``ISA`` edges."""
+        out, todo = {cui}, [cui]
+        while todo:
+            for link in self.links.get(todo.pop(), ()):
+                if link.type == "ISA" and not link.outgoing and link.other not in out:
+                    out.add(link.other)
+                    todo.append(link.other)
+        return out
+
+    def name(self, cui: str) -> str:
+        return self.names.get(cui, cui)
+
+    def resolve(self, text: str) -> list[str]:
+        """CUIs for a CUI or a concept name (case-insensitive exact name match)."""
+        if text in self.concept_pos:
+            return [text]
+        if not hasattr(self, "_by_name"):
+            by_name: dict[str, list[str]] = defaultdict(list)
+            for cui, name in self.names.items():
+                by_name[name.casefold()].append(cui)
+            self._by_name = dict(by_name)
+        return sorted(self._by_name.get(text.casefold(), []))
+
+    def reports_of(self, rows: np.ndarray, limit: int | None = None) -> tuple[str, ...]:
+        """Report ids of the images at ``rows`` (sorted, unique; the first ``limit``)."""
+        seen: dict[str, None] = {}
+        for r in rows:
+            for rid in self.image_reports.get(self.images[r], ()):
+                seen[rid] = None
+        ids = sorted(seen)
+        return tuple(ids[:limit] if limit else ids)

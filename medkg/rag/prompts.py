@@ -1,0 +1,94 @@
+"""Prompts from facts: KG-LLaVA's triplet form and a numbered citation form; text or chat messages.
+
+Examples
+--------
+>>> from medkg.rag.facts import Fact
+>>> facts = [Fact("C0018800", "Cardiomegaly", "CO_OCCURS_WITH", "C0032227", "Pleural effusion")]
+>>> print(build_prompt(facts, "What else is seen?", style="kg-llava"))
+The image-specific triplets from the knowledge graph are: (Cardiomegaly, co-occurs with, Pleural effusion).
+What else is seen?
+>>> print(build_prompt(facts, "What else is seen?", style="citations"))
+Facts from the knowledge graph:
+[1] Cardiomegaly co-occurs with Pleural effusion.
+Answer using only these facts and cite each fact you use as [n].
+Question: What else is seen?
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, Literal
+
+from medkg.errors import ConfigError
+from medkg.rag.facts import Fact
+
+Style = Literal["kg-llava", "citations"]
+SYSTEM = "You are a radiology assistant. Use only the facts given; say so when they are not enough."
+
+
+def fact_line(fact: Fact) -> str:
+    """A fact as a sentence-like line with its provenance count and source reports."""
+    line = fact.text()
+    if fact.provenance.report_ids:
+        line += "; reports " + ", ".join(fact.provenance.report_ids)
+    return line + "."
+
+
+def build_prompt(
+    facts: Sequence[Fact],
+    question: str,
+    style: Style = "citations",
+    output: Literal["text", "messages"] = "text",
+    image: bool = False,
+    system: str | None = SYSTEM,
+) -> str | list[dict[str, Any]]:
+    """A prompt grounding ``question`` in ``facts``.
+
+    Parameters
+    ----------
+    facts:
+        Retrieved facts, best first.
+    question:
+        The user's question or instruction.
+    style:
+        ``"kg-llava"``: ``The image-specific triplets from the knowledge graph are: (h, r, t), ...``;
+        ``"citations"``: facts numbered ``[1]``, ``[2]``, ... with their source reports, and an
+        instruction to cite them.
+    output:
+        ``"text"`` (a string) or ``"messages"`` (chat messages for a Hugging Face chat template
+        or an OpenAI-compatible server; with ``image=True`` the user turn starts with an image
+        part, as image-text-to-text models expect).
+    system:
+        System message for ``"messages"`` (None: none).
+
+    Returns
+    -------
+    str or list of dict
+
+    Examples
+    --------
+    >>> build_prompt([], "Q?", style="kg-llava", output="messages", system=None)
+    [{'role': 'user', 'content': 'The image-specific triplets from the knowledge graph are: none.\\nQ?'}]
+    """
+    if style == "kg-llava":
+        triplets = ", ".join("(" + ", ".join(f.triple()) + ")" for f in facts) or "none"
+        body = f"The image-specific triplets from the knowledge graph are: {triplets}.\n{question}"
+    elif style == "citations":
+        lines = [f"[{n}] {fact_line(f)}" for n, f in enumerate(facts, 1)] or ["(no facts)"]
+        body = "\n".join(
+            [
+                "Facts from the knowledge graph:",
+                *lines,
+                "Answer using only these facts and cite each fact you use as [n].",
+                f"Question: {question}",
+            ]
+        )
+    else:
+        raise ConfigError(f"unknown prompt style {style!r}", hint="use 'kg-llava' or 'citations'")
+    if output == "text":
+        return body
+    if output != "messages":
+        raise ConfigError(f"unknown prompt output {output!r}", hint="use 'text' or 'messages'")
+    content: Any = [{"type": "image"}, {"type": "text", "text": body}] if image else body
+    messages = [{"role": "system", "content": system}] if system else []
+    return [*messages, {"role": "user", "content": content}]

@@ -1,0 +1,203 @@
+"""Rank concepts for a concept query: co-occurrence support, relation weights, specificity.
+
+For query concepts ``q`` (each a set of CUIs: the concept and its ``ISA`` descendants) and a
+candidate concept ``c`` the score is
+
+.. math::
+
+    s(c) = \\Big(\\sum_q \\frac{n_{qc} + \\sum_r w_r \\, m_r(q,c) + \\lambda p_c}{n_q + \\lambda}\\Big)
+           \\cdot \\Big(\\frac{P(c \\mid Q)}{p_c}\\Big)^{\\beta}
+
+with ``n_qc`` the images positive for both, ``n_q`` the images positive for ``q``, ``p_c`` the
+share of images positive for ``c`` (a smoothing prior with weight ``lambda``), ``m_r`` the support
+of a direct ``r`` edge (``SUGGESTIVE_OF``, ``LOCATED_AT``, ontology) between them, and ``beta``
+the weight of specificity (lift). Raw co-occurrence is ``lambda=0, beta=0`` with no relations.
+
+Examples
+--------
+>>> RankingWeights().relations["SUGGESTIVE_OF"]
+2.0
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from medkg.rag.facts import Fact, Provenance
+from medkg.rag.index import GraphIndex
+
+DEFAULT_RELATION_WEIGHTS = {
+    "SUGGESTIVE_OF": 2.0,
+    "LOCATED_AT": 1.0,
+    "ISA": 0.5,
+    "PART_OF": 0.25,
+    "FINDING_SITE": 1.0,
+    "ASSOCIATED_WITH": 0.5,
+}
+
+
+@dataclass(frozen=True)
+class RankingWeights:
+    """Settings of :func:`rank_concepts` (see the module docstring for the formula).
+
+    ``parent_weight`` adds each top candidate's ``ISA`` parent as a fact scored at that share of
+    the child's score (0 turns ontology expansion off); ``provenance_reports`` caps the report
+    ids kept per fact.
+    """
+
+    relations: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_RELATION_WEIGHTS))
+    smoothing: float = 2.0
+    specificity: float = 0.0
+    parent_weight: float = 0.0
+    provenance_reports: int = 5
+
+    @classmethod
+    def cooccurrence(cls) -> RankingWeights:
+        """Raw co-occurrence counts: the baseline."""
+        return cls(relations={}, smoothing=0.0, specificity=0.0, parent_weight=0.0)
+
+
+@dataclass(frozen=True, slots=True)
+class QueryConcept:
+    """One query concept: the CUI it was asked as, its name, and the CUIs that count for it."""
+
+    cui: str
+    name: str
+    members: frozenset[str]
+
+
+def rank_concepts(
+    index: GraphIndex, query: Sequence[QueryConcept], weights: RankingWeights | None = None, limit: int = 50
+) -> list[Fact]:
+    """Ranked facts ``(query concept, relation, candidate)``, one per candidate, best first.
+
+    Parameters
+    ----------
+    index:
+        The graph view.
+    query:
+        Query concepts (see :class:`QueryConcept`); their members are never returned.
+    weights:
+        Ranking settings (default :class:`RankingWeights`).
+    limit:
+        Facts returned at most.
+
+    Returns
+    -------
+    list[Fact]
+
+    Examples
+    --------
+    >>> rank_concepts(GraphIndex.from_graph(__import__("medkg.graph").graph.KnowledgeGraph()), [])
+    []
+    """
+    w = weights or RankingWeights()
+    n_img = max(index.n_images, 1)
+    if not query or not index.concepts:
+        return []
+    prior = index.df["POSITIVE"] / n_img
+    excluded = set().union(*(q.members for q in query))
+    per_query: list[np.ndarray] = []
+    rows_by_query: list[np.ndarray] = []
+    bonus_parts: list[dict[int, tuple[str, float, int]]] = []
+    total_rows: set[int] = set()
+    for q in query:
+        rows = index.images_with(q.members)
+        rows_by_query.append(rows)
+        total_rows.update(rows.tolist())
+        co = index.cooccurrence(rows)
+        bonus = _relation_bonus(index, q, w)
+        extra = np.zeros_like(co)
+        for pos, (_, value, _) in bonus.items():
+            extra[pos] += value
+        bonus_parts.append(bonus)
+        per_query.append((co + extra + w.smoothing * prior) / (len(rows) + w.smoothing or 1.0))
+    score = np.sum(per_query, axis=0)
+    if w.specificity:
+        all_rows = np.fromiter(sorted(total_rows), dtype=np.int64)
+        cond = (index.cooccurrence(all_rows) + 1.0) / (len(all_rows) + 1.0)
+        score = score * np.power(cond / np.maximum(prior, 1.0 / n_img), w.specificity)
+    order = sorted(
+        (i for i in np.flatnonzero(score > 0) if index.concepts[i] not in excluded),
+        key=lambda i: (-score[i], index.concepts[i]),
+    )
+    facts = [
+        _fact(index, query, i, float(score[i]), per_query, rows_by_query, bonus_parts, w)
+        for i in order[:limit]
+    ]
+    if w.parent_weight:
+        facts = _with_parents(index, facts, excluded, w.parent_weight)[:limit]
+    return facts
+
+
+def _relation_bonus(
+    index: GraphIndex, q: QueryConcept, w: RankingWeights
+) -> dict[int, tuple[str, float, int]]:
+    """Candidate position → (relation type, weighted support, support) of direct edges from ``q``."""
+    out: dict[int, tuple[str, float, int]] = {}
+    for member in q.members:
+        for link in index.links.get(member, ()):
+            weight = w.relations.get(link.type, 0.0)
+            pos = index.concept_pos.get(link.other)
+            if not weight or pos is None:
+                continue
+            support = max(link.support, 1)
+            old = out.get(pos)
+            value = weight * support + (old[1] if old else 0.0)
+            best = link.type if old is None or weight * support > old[1] else old[0]
+            out[pos] = (best, value, support + (old[2] if old else 0))
+    return out
+
+
+def _fact(index, query, i, score, per_query, rows_by_query, bonus_parts, w) -> Fact:
+    best = max(range(len(query)), key=lambda j: (per_query[j][i], -j))
+    q = query[best]
+    rows = rows_by_query[best]
+    cui = index.concepts[i]
+    col = index._csc["POSITIVE"][:, i].indices
+    shared = np.intersect1d(rows, col, assume_unique=True)
+    relation = "CO_OCCURS_WITH"
+    bonus = bonus_parts[best].get(i)
+    count = len(shared)
+    if bonus is not None and bonus[1] >= len(shared):
+        relation, count = bonus[0], bonus[2]
+    sample = shared[: w.provenance_reports]
+    provenance = Provenance(
+        index.reports_of(shared, w.provenance_reports),
+        count=count,
+        images=tuple(index.images[r] for r in sample),
+    )
+    components = (
+        ("cooccurrence", float(len(shared))),
+        ("query_images", float(len(rows))),
+        ("relation", float(bonus[1]) if bonus else 0.0),
+        ("prior", float(index.df["POSITIVE"][i] / max(index.n_images, 1))),
+    )
+    return Fact(
+        q.cui, q.name, relation, cui, index.name(cui), "present", score, provenance, components=components
+    )
+
+
+def _with_parents(index: GraphIndex, facts: list[Fact], excluded: set[str], share: float) -> list[Fact]:
+    have = {f.tail for f in facts} | excluded
+    extra: list[Fact] = []
+    for fact in facts:
+        for link in index.links.get(fact.tail, ()):
+            if link.type == "ISA" and link.outgoing and link.other not in have:
+                have.add(link.other)
+                extra.append(
+                    Fact(
+                        fact.tail,
+                        fact.tail_name,
+                        "ISA",
+                        link.other,
+                        index.name(link.other),
+                        "present",
+                        fact.score * share,
+                        Provenance(sources=link.sources),
+                    )
+                )
+    return sorted(facts + extra, key=lambda f: (-f.score, f.tail))

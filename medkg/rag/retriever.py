@@ -1,0 +1,299 @@
+"""The retriever: facts for concepts, a question, an image, or several at once, on any GraphStore.
+
+Only :class:`~medkg.store.base.GraphStore` protocol methods are used (``read_graph`` once for the
+index, ``neighbours`` for provenance sentences, ``knn`` for images), so the same code runs on the
+embedded LadybugDB store and on Neo4j.
+
+Examples
+--------
+>>> from medkg.store.ladybug import LadybugStore               # doctest: +SKIP
+>>> r = Retriever(LadybugStore("kg-store"))                     # doctest: +SKIP
+>>> facts = r.retrieve(concepts=["Cardiomegaly"], k=5)          # doctest: +SKIP
+>>> facts[0].text()                                             # doctest: +SKIP
+'Cardiomegaly co-occurs with Pulmonary opacity (12 reports)'
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections import defaultdict
+from collections.abc import Collection, Sequence
+from dataclasses import replace
+from typing import Any
+
+import numpy as np
+
+from medkg.errors import RetrievalError
+from medkg.rag.facts import Fact, Facts, Provenance, Sentence
+from medkg.rag.index import GraphIndex
+from medkg.rag.ranking import QueryConcept, RankingWeights, rank_concepts
+from medkg.rag.select import Calibration, adaptive_k, fixed_k
+from medkg.store.base import NodeRef
+
+log = logging.getLogger(__name__)
+
+NON_SEMANTIC_NOTE = (
+    "image neighbours found with the non-semantic {name} encoder: similar pixels, not similar "
+    "findings; no quality claim without a semantic encoder"
+)
+_PIXEL = re.compile(r"^pixel-stats-(\d+)x\d+-h(\d+)$")
+
+ConceptQuery = str | Collection[str]
+
+
+class Retriever:
+    """Retrieve ranked, provenance-carrying facts from a graph store.
+
+    Parameters
+    ----------
+    store:
+        Any :class:`~medkg.store.base.GraphStore` (or a :class:`KnowledgeGraph` for in-memory use).
+    weights:
+        Ranking settings (:class:`~medkg.rag.ranking.RankingWeights`).
+    encoder:
+        Image encoder for image queries; default: the one named in the graph's embeddings.
+    extractor:
+        Links a free-text question to concepts; default: :func:`medkg.extract.default_extractor`.
+    neighbours:
+        Nearest images used for an image query.
+    """
+
+    def __init__(
+        self,
+        store: Any,
+        *,
+        weights: RankingWeights | None = None,
+        encoder: Any = None,
+        extractor: Any = None,
+        neighbours: int = 10,
+    ) -> None:
+        self.store = store
+        self.weights = weights or RankingWeights()
+        self._encoder = encoder
+        self._extractor = extractor
+        self.neighbours = neighbours
+        self._index: GraphIndex | None = None
+
+    @property
+    def index(self) -> GraphIndex:
+        """The graph view, read from the store on first use."""
+        if self._index is None:
+            from medkg.graph.model import KnowledgeGraph
+
+            store = self.store
+            self._index = (
+                GraphIndex.from_graph(store)
+                if isinstance(store, KnowledgeGraph)
+                else GraphIndex.from_store(store)
+            )
+        return self._index
+
+    # -- public ------------------------------------------------------------------------------
+    def retrieve(
+        self,
+        image: Any = None,
+        concepts: Sequence[ConceptQuery] | None = None,
+        question: str | None = None,
+        k: int | str | Calibration = 7,
+        *,
+        sentences: bool = True,
+        max_k: int = 20,
+    ) -> Facts:
+        """Ranked facts for an image, concepts and/or a question (hybrid when several are given).
+
+        Parameters
+        ----------
+        image:
+            A path, array or :class:`~medkg.images.ImageData`; embedded with the graph's encoder.
+        concepts:
+            CUIs or concept names; an item may be a set of CUIs counted as one query concept.
+        question:
+            Free text; its present concepts are linked with the extractor.
+        k:
+            An int (fixed), ``"adaptive"`` (largest score gap within ``max_k``) or a
+            :class:`~medkg.rag.select.Calibration` (its calibrated k).
+        sentences:
+            Fetch the source sentences of each returned fact from the store.
+
+        Returns
+        -------
+        Facts
+            Best first; ``Facts.notes`` carries warnings (e.g. a non-semantic image encoder).
+
+        Examples
+        --------
+        >>> Retriever(kg).retrieve(concepts=["C0018800"], k=3).concepts()     # doctest: +SKIP
+        ['C0032227', 'MKG:HP_0031457', 'C0004144']
+        """
+        if image is None and not concepts and not question:
+            raise RetrievalError("nothing to retrieve for", hint="pass image=, concepts= or question=")
+        query = self.query_concepts(list(concepts or []) + self._question_concepts(question))
+        notes: list[str] = []
+        ranked: list[Fact] = []
+        if query:
+            ranked = rank_concepts(self.index, query, self.weights, limit=max(max_k, 50))
+        if image is not None:
+            image_facts, note = self._image_facts(image, {c for q in query for c in q.members})
+            notes += [note] if note else []
+            ranked = _merge(ranked, image_facts) if ranked else image_facts
+        n = self._k(ranked, k, max_k)
+        chosen = ranked[:n]
+        if sentences:
+            chosen = self.attach_sentences(chosen)
+        return Facts(chosen, notes)
+
+    def query_concepts(self, items: Sequence[ConceptQuery]) -> list[QueryConcept]:
+        """Resolve CUIs, names or CUI sets to :class:`QueryConcept` (ISA descendants included)."""
+        out: list[QueryConcept] = []
+        for item in items:
+            if isinstance(item, QueryConcept):
+                out.append(item)
+                continue
+            cuis = self.index.resolve(item) if isinstance(item, str) else sorted(item)
+            if not cuis:
+                log.warning("query concept %r is not in the graph", item)
+                continue
+            members = frozenset().union(*(self.index.descendants(c) for c in cuis))
+            label = item if isinstance(item, str) else self.index.name(cuis[0])
+            out.append(
+                QueryConcept(cuis[0], self.index.name(cuis[0]) if label == cuis[0] else label, members)
+            )
+        return out
+
+    def attach_sentences(self, facts: Sequence[Fact]) -> list[Fact]:
+        """Facts with their source sentences, read from the store's finding edges (one call)."""
+        images = sorted({i for f in facts for i in f.provenance.images})
+        if not images or not hasattr(self.store, "neighbours"):
+            return list(facts)
+        sub = self.store.neighbours([NodeRef("Image", i) for i in images], ["POSITIVE"], "out")
+        by_pair: dict[tuple[str, str], list[Sentence]] = defaultdict(list)
+        for edge in sub.findings.values():
+            for ev in edge.evidence:
+                by_pair[(edge.source, edge.target)].append(
+                    Sentence(ev.report_id, ev.section, ev.sentence, ev.text, ev.laterality)
+                )
+        out = []
+        for f in facts:
+            found = [s for i in f.provenance.images for s in by_pair.get((i, f.tail), ())]
+            unique = tuple(dict.fromkeys(found))
+            out.append(replace(f, provenance=replace(f.provenance, sentences=unique)) if unique else f)
+        return out
+
+    # -- parts -------------------------------------------------------------------------------
+    def _k(self, ranked: list[Fact], k: int | str | Calibration, max_k: int) -> int:
+        if isinstance(k, Calibration):
+            return fixed_k(ranked, k.k) if ranked else 0
+        if k == "adaptive":
+            return adaptive_k([f.score for f in ranked], max_k=max_k)
+        if isinstance(k, int):
+            return fixed_k(ranked, k) if ranked else 0
+        raise RetrievalError(f"unknown k {k!r}", hint="use an int, 'adaptive' or a Calibration")
+
+    def _question_concepts(self, question: str | None) -> list[str]:
+        if not question:
+            return []
+        if self._extractor is None:
+            from medkg.extract import default_extractor
+
+            self._extractor = default_extractor()
+        ext = self._extractor.extract(question, "question")
+        return [
+            m.cui for m in ext.mentions if m.assertion.value != "absent" and m.cui in self.index.concept_pos
+        ]
+
+    def encoder(self) -> Any:
+        """The image encoder: the one given, else the one named by the graph's embeddings."""
+        if self._encoder is None:
+            match = _PIXEL.match(self.index.encoder)
+            if match is None:
+                raise RetrievalError(
+                    f"cannot rebuild the graph's image encoder {self.index.encoder!r}",
+                    hint="pass encoder= (the encoder the graph's embeddings were made with)",
+                )
+            from medkg.images import PixelStatsEncoder
+
+            self._encoder = PixelStatsEncoder(size=int(match.group(1)), bins=int(match.group(2)))
+        return self._encoder
+
+    def _image_facts(self, image: Any, excluded: set[str]) -> tuple[list[Fact], str | None]:
+        encoder = self.encoder()
+        vector = encoder.encode([image])[0]
+        hits = self.store.knn(np.asarray(vector), k=self.neighbours)
+        return image_facts(self.index, hits, excluded, self.weights), (
+            None if getattr(encoder, "semantic", False) else NON_SEMANTIC_NOTE.format(name=encoder.name)
+        )
+
+
+def image_facts(
+    index: GraphIndex,
+    hits: Sequence[tuple[str, float]],
+    excluded: set[str] = frozenset(),
+    weights: RankingWeights | None = None,
+) -> list[Fact]:
+    """Aggregate the positive findings of nearest images, weighted by similarity.
+
+    A concept's score is the sum of the (non-negative) similarities of the neighbours showing
+    it, divided by the total similarity; its ``ISA`` parents are added at ``parent_weight``.
+
+    Examples
+    --------
+    >>> image_facts(GraphIndex.from_graph(__import__("medkg.graph").graph.KnowledgeGraph()), [])
+    []
+    """
+    w = weights or RankingWeights()
+    rows = [(index.image_pos[i], max(s, 0.0)) for i, s in hits if i in index.image_pos]
+    total = sum(s for _, s in rows) or 1.0
+    score: dict[int, float] = defaultdict(float)
+    seen: dict[int, list[int]] = defaultdict(list)
+    pos = index.matrices["POSITIVE"]
+    for r, s in rows:
+        for c in pos.indices[pos.indptr[r] : pos.indptr[r + 1]]:
+            score[int(c)] += s / total
+            seen[int(c)].append(r)
+    facts = []
+    for c, value in score.items():
+        cui = index.concepts[c]
+        if cui in excluded:
+            continue
+        imgs = np.array(seen[c])
+        facts.append(
+            Fact(
+                "query image",
+                "query image",
+                "POSITIVE",
+                cui,
+                index.name(cui),
+                "present",
+                value,
+                Provenance(
+                    index.reports_of(imgs, w.provenance_reports),
+                    len(imgs),
+                    images=tuple(index.images[r] for r in imgs[: w.provenance_reports]),
+                ),
+                components=(("similarity", value), ("neighbours", float(len(imgs)))),
+            )
+        )
+    facts.sort(key=lambda f: (-f.score, f.tail))
+    if w.parent_weight:
+        from medkg.rag.ranking import _with_parents
+
+        facts = _with_parents(index, facts, set(excluded), w.parent_weight)
+    return facts
+
+
+def _merge(a: list[Fact], b: list[Fact]) -> list[Fact]:
+    """Hybrid ranking: each list scaled to a top score of 1, scores of one concept summed."""
+    best: dict[str, Fact] = {}
+    for facts in (a, b):
+        top = facts[0].score if facts and facts[0].score > 0 else 1.0
+        for f in facts:
+            f = replace(f, score=f.score / top)
+            old = best.get(f.tail)
+            best[f.tail] = (
+                f if old is None else replace(old if old.score >= f.score else f, score=old.score + f.score)
+            )
+    return sorted(best.values(), key=lambda f: (-f.score, f.tail))
+
+
+__all__ = ["ConceptQuery", "Provenance", "Retriever", "image_facts"]
