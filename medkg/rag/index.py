@@ -120,7 +120,8 @@ class GraphIndex:
         cols = [self.concept_pos[c] for c in cuis if c in self.concept_pos]
         if not cols:
             return np.zeros(0, dtype=np.int64)
-        return np.unique(self._csc[assertion][:, cols].indices)
+        csc = self._csc[assertion]
+        return np.unique(np.concatenate([csc.indices[csc.indptr[c] : csc.indptr[c + 1]] for c in cols]))
 
     def cooccurrence(self, rows: np.ndarray, assertion: str = "POSITIVE") -> np.ndarray:
         """Per concept, how many of the images ``rows`` have it under ``assertion``."""

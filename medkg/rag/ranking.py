@@ -157,7 +157,8 @@ def _fact(index, query, i, score, per_query, rows_by_query, bonus_parts, w) -> F
     q = query[best]
     rows = rows_by_query[best]
     cui = index.concepts[i]
-    col = index._csc["POSITIVE"][:, i].indices
+    csc = index._csc["POSITIVE"]
+    col = csc.indices[csc.indptr[i] : csc.indptr[i + 1]]
     shared = np.intersect1d(rows, col, assume_unique=True)
     relation = "CO_OCCURS_WITH"
     bonus = bonus_parts[best].get(i)

@@ -132,7 +132,7 @@ class Retriever:
         notes: list[str] = []
         ranked: list[Fact] = []
         if query:
-            ranked = rank_concepts(self.index, query, self.weights, limit=max(max_k, 50))
+            ranked = rank_concepts(self.index, query, self.weights, limit=max_k)
         if image is not None:
             image_facts, note = self._image_facts(image, {c for q in query for c in q.members})
             notes += [note] if note else []
