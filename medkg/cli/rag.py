@@ -43,6 +43,24 @@ def eval_rag(
     typer.echo(json.dumps(result.metrics))
 
 
+def eval_factuality(
+    test: Annotated[Path, typer.Option("--test", help="CSV/JSONL with manual codes (never in any graph).")],
+    id_column: Annotated[str, typer.Option("--id-column")] = "uid",
+    text_columns: Annotated[str, typer.Option("--text-columns")] = "findings,impression",
+    gold_column: Annotated[str, typer.Option("--gold-column")] = "MeSH",
+) -> None:
+    """Detection of negated / unlisted / side-flipped findings and false alarms; last line JSON."""
+    from medkg.rag.factuality_eval import evaluate_factuality
+
+    result = evaluate_factuality(
+        test, id_column=id_column, text_columns=_split(text_columns), gold_column=gold_column
+    )
+    for key, items in sorted(result.examples.items()):
+        for item in items:
+            typer.echo(f"{key}: {item}")
+    typer.echo(json.dumps(result.metrics()))
+
+
 def retrieve_cmd(
     store: Store,
     concepts: Concepts = "",
@@ -115,5 +133,6 @@ def register(app: typer.Typer) -> None:
     from medkg.cli.extract import eval_app
 
     eval_app.command("rag")(eval_rag)
+    eval_app.command("factuality")(eval_factuality)
     app.command("retrieve")(retrieve_cmd)
     app.command("explain")(explain_cmd)
