@@ -26,25 +26,62 @@ from medkg.extract.types import Mention, MentionRelation
 #: Semantic types of anatomy (body parts, spaces, locations, tissues).
 ANATOMY_TUIS = frozenset({"T023", "T029", "T030", "T024", "T025", "T026", "T018", "T021", "T022", "T082"})
 
+#: Words that say finding A points to diagnosis B ("opacity may represent pneumonia"). Differentials
+#: ("atelectasis versus scar") and causes ("elevated from splinting") are not suggestions.
 _SUGGEST = re.compile(
-    r"\b(?:may|might|could|likely|probably|most likely|xxxx)?\s*(?:represent|represents|representing|reflect|"
-    r"reflects|reflecting|indicate|indicates|suggest|suggests|suggesting|be)\b|\b(?:suggestive of|"
-    r"consistent with|compatible with|concerning for|suspicious for|worrisome for|compatible|due to|"
-    r"secondary to|related to|from|possibly|probably|likely|versus|vs|or)\b"
+    r"\b(?:may|might|could|can|would|likely|probably|most likely|xxxx)\s+(?:be\s+)?(?:represent|reflect|"
+    r"indicate|suggest|due to|secondary to|related to)?"
+    r"|\b(?:represents?|representing|representative of|reflects?|reflecting|indicates?|indicating|"
+    r"suggests?|suggesting|suggestive of|consistent with|compatible with|in keeping with|concerning for|"
+    r"suspicious for|worrisome for|probable|possible|likely|probably|possibly|xxxx)\b"
 )
-_LOCATION = re.compile(r"^\s*(?:(?:in|at|of|within|involving|along|over|overlying|projecting over|"
-                       r"the|both|left|right|bilateral|lower|upper|middle|mid|posterior|anterior|lateral|"
-                       r"medial|xxxx|base|bases|a|an)\s+)*$")
-_ADJACENT = re.compile(r"^\s*(?:and\s+)?$")
+#: Words allowed between a finding and its location ("opacity is seen in the left lower lobe").
+_LOCATION_WORDS = frozenset(
+    "in at of within involving along over overlying projecting projected on to near the a an both left "
+    "right bilateral bilaterally lower upper middle mid posterior anterior lateral medial distal proximal "
+    "xxxx base bases is are seen noted present identified again visualized partially".split()
+)
+#: Words allowed between a modifier finding and the finding it modifies ("calcified right lower lobe
+#: granuloma"): sides, lung regions, and "and" joining two regions.
+_MODIFY_WORDS = frozenset(
+    "left right bilateral lower upper middle mid lobe lobes lung lungs perihilar hilar basilar apical "
+    "and xxxx".split()
+)
+_PREPOSITION = re.compile(r"\b(?:in|at|of|within|involving|along|over|overlying|on|to|near)\b")
+_ORDINAL = re.compile(r"^\d+(?:st|nd|rd|th)?$")
 MAX_LOCATION_GAP = 40
 
 
 def is_anatomy(mention: Mention) -> bool:
+    """Whether every semantic type of ``mention`` is an anatomy type (:data:`ANATOMY_TUIS`)."""
     return bool(mention.semantic_types) and all(t in ANATOMY_TUIS for t in mention.semantic_types)
 
 
 def find_relations(folded: str, mentions, ontology=None) -> list[MentionRelation]:
-    """Relations among ``mentions`` (sorted by start) of one report; indexes into ``mentions``."""
+    """Relations among ``mentions`` (sorted by start) of one report; indexes into ``mentions``.
+
+    Parameters
+    ----------
+    folded:
+        :func:`medkg.extract.text.fold` of the report text (padded by one space each side).
+    mentions:
+        The report's mentions, sorted by ``start``.
+    ontology:
+        Unused; kept for callers that pass it.
+
+    Returns
+    -------
+    list of MentionRelation
+
+    Examples
+    --------
+    >>> from medkg.extract.text import fold
+    >>> from medkg.extract.types import Mention, Section
+    >>> ms = [Mention("C1", "granuloma", "granuloma", 0, 9, Section.FINDINGS, 0, semantic_types=("T046",)),
+    ...       Mention("C2", "lung", "lung", 17, 21, Section.FINDINGS, 0, semantic_types=("T023",))]
+    >>> find_relations(fold("Granuloma in left lung."), ms)
+    [MentionRelation(kind='located_at', source=0, target=1)]
+    """
     out: list[MentionRelation] = []
     n = len(mentions)
     for i in range(n):
@@ -57,17 +94,32 @@ def find_relations(folded: str, mentions, ontology=None) -> list[MentionRelation
             b_anat = is_anatomy(b)
             gap = folded[a.end + 1 : b.start + 1]
             if a_anat and not b_anat:
-                if j == i + 1 and len(gap) <= MAX_LOCATION_GAP and _LOCATION.match(gap):
+                # "right lower lobe opacity": anatomy right before the finding
+                if j == i + 1 and (gap == " " or (len(gap) <= MAX_LOCATION_GAP
+                                                  and _only(gap, _LOCATION_WORDS, commas=False))):
                     out.append(MentionRelation("located_at", j, i))
             elif b_anat and not a_anat:
-                if len(gap) <= MAX_LOCATION_GAP and _LOCATION.match(gap) and _nearest_finding(mentions, i, j):
+                if (len(gap) <= MAX_LOCATION_GAP and _PREPOSITION.search(gap)
+                        and _only(gap, _LOCATION_WORDS, commas=False) and _nearest_finding(mentions, i, j)):
                     out.append(MentionRelation("located_at", i, j))
             elif not a_anat and not b_anat:
-                if j == i + 1 and _ADJACENT.match(gap) and not gap.strip():
+                if j == i + 1 and (gap == " " or (_only(gap, _MODIFY_WORDS, commas=False)
+                                                  and "and" not in (gap.split()[0], gap.split()[-1]))):
                     out.append(MentionRelation("modify", i, j))
-                elif _SUGGEST.search(gap) and a.assertion.value != "absent":
+                elif _SUGGEST.search(gap) and a.assertion.value != "absent" and b.assertion.value != "absent":
                     out.append(MentionRelation("suggestive_of", i, j))
     return out
+
+
+def _only(gap: str, allowed: frozenset[str], *, commas: bool) -> bool:
+    """Whether ``gap`` holds only ``allowed`` words (and ordinals), with no punctuation unless ``commas``.
+
+    Folded text turns punctuation into spaces, so two spaces in a row mean punctuation was there.
+    """
+    if not commas and "  " in gap:
+        return False
+    words = gap.split()
+    return bool(words) and all(w in allowed or _ORDINAL.match(w) for w in words)
 
 
 def _nearest_finding(mentions, i: int, j: int) -> bool:
