@@ -1,6 +1,7 @@
 """Generators behind one interface: template (default, no model), Hugging Face, OpenAI-compatible.
 
-Every generator has ``generate(facts, question, image=None) -> Generation``.
+Every generator has ``generate(facts, question, image=None) -> Generation``. The Hugging Face
+generator needs ``medkg[ml]`` and is imported only when asked for.
 
 Examples
 --------
@@ -19,9 +20,15 @@ from medkg.rag.generators.template import TemplateGenerator
 
 if TYPE_CHECKING:  # pragma: no cover
     from medkg.rag.generators.huggingface import HuggingFaceGenerator
-    from medkg.rag.generators.openai import OpenAIGenerator
+    from medkg.rag.generators.openai_compat import OpenAICompatibleGenerator
 
-__all__ = ["Generation", "Generator", "HuggingFaceGenerator", "OpenAIGenerator", "TemplateGenerator"]
+__all__ = [
+    "Generation",
+    "Generator",
+    "HuggingFaceGenerator",
+    "OpenAICompatibleGenerator",
+    "TemplateGenerator",
+]
 
 
 def __getattr__(name: str) -> Any:
@@ -29,8 +36,8 @@ def __getattr__(name: str) -> Any:
         from medkg.rag.generators.huggingface import HuggingFaceGenerator
 
         return HuggingFaceGenerator
-    if name == "OpenAIGenerator":
-        from medkg.rag.generators.openai import OpenAIGenerator
+    if name == "OpenAICompatibleGenerator":
+        from medkg.rag.generators.openai_compat import OpenAICompatibleGenerator
 
-        return OpenAIGenerator
+        return OpenAICompatibleGenerator
     raise AttributeError(f"module 'medkg.rag.generators' has no attribute {name!r}")
