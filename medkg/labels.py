@@ -23,6 +23,7 @@ Examples
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from medkg.errors import ConfigError
@@ -126,21 +127,45 @@ class LabelMapper:
         return found
 
     def label(self, extraction: ReportExtraction) -> dict[str, int | None]:
+        """Label values of one extracted report (see the module docstring)."""
+        return self.label_assertions(
+            (m.cui, m.section, m.assertion, m.hypothetical) for m in extraction.mentions
+        )
+
+    def label_assertions(
+        self, mentions: Iterable[tuple[str, Section, Assertion, bool]]
+    ) -> dict[str, int | None]:
+        """Label values from ``(cui, section, assertion, hypothetical)`` of each mention.
+
+        What :meth:`label` does, fed by :meth:`medkg.extract.Extractor.concept_assertions`
+        (no mention objects built).
+
+        Examples
+        --------
+        >>> from medkg.ontology.model import Concept, Ontology
+        >>> mapper = LabelMapper.build("chestxray14", Ontology.from_parts([Concept("C0032227", "Effusion")]))
+        >>> mapper.label_assertions([("C0032227", Section.FINDINGS, Assertion.ABSENT, False)])["Effusion"]
+        0
+        """
         values: dict[str, int | None] = dict.fromkeys(self.columns)
-        for m in extraction.mentions:
-            if m.section not in LABEL_SECTIONS:
+        memo = self._memo
+        for cui, section, assertion, hypothetical in mentions:
+            if section not in LABEL_SECTIONS:
                 continue
-            names = self.labels_of(m.cui)
+            names = memo.get(cui)
+            if names is None:
+                names = self.labels_of(cui)
             if not names:
                 continue
-            if m.assertion is Assertion.ABSENT:
+            if assertion is Assertion.ABSENT:
                 value = 0
-            elif m.assertion is Assertion.UNCERTAIN or m.hypothetical:
+            elif assertion is Assertion.UNCERTAIN or hypothetical:
                 value = -1
             else:
                 value = 1
             for name in names:
-                values[name] = _combine(values[name], value)
+                old = values[name]
+                values[name] = value if old is None else _combine(old, value)
         if self.schema == "chexpert":
             findings = [v for k, v in values.items() if k not in (NO_FINDING, "Support Devices")]
             values[NO_FINDING] = None if any(v in (1, -1) for v in findings) else 1

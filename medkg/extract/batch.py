@@ -9,18 +9,19 @@ line and reason with ``on_error="skip"``.
 from __future__ import annotations
 
 import csv
+import io
 import json
 import logging
 import os
 import sys
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from medkg.errors import ConfigError, ExtractionError, MedkgError
-from medkg.extract.parallel import ordered_map
+from medkg.extract.parallel import map_batches
 from medkg.extract.pipeline import Extractor
-from medkg.extract.records import Record, iter_records
+from medkg.extract.records import iter_records
 from medkg.extract.types import ReportExtraction
 
 log = logging.getLogger(__name__)
@@ -64,11 +65,52 @@ def extraction_to_json(extraction: ReportExtraction) -> dict:
     return {"id": extraction.report_id, "mentions": mentions, "relations": relations}
 
 
-def _check(record: Record) -> None:
-    if record.error:
-        raise ExtractionError(record.error, line=record.line, record=record.id or None)
-    if not any((v or "").strip() for v in record.report.values()):
-        raise ExtractionError("empty report: every text column is blank", line=record.line, record=record.id)
+def _check(line: int, rid: str, report: dict | None, error: str | None) -> None:
+    if error:
+        raise ExtractionError(error, line=line, record=rid or None)
+    if not any((v or "").strip() for v in report.values()):
+        raise ExtractionError("empty report: every text column is blank", line=line, record=rid)
+
+
+class _BatchWorker:
+    """Turn a batch of plain record tuples into output text, split at the rejected records.
+
+    Returns ``[(text, count, reject), ...]``: ``count`` good rows as one ``text`` chunk, then the
+    ``(line, id, error)`` reject that followed them (``None`` for the last chunk). Workers send
+    back text, not objects, so the parent process only writes.
+    """
+
+    def __init__(self, extractor: Extractor, mode: str, schema: str) -> None:
+        self.extractor = extractor
+        self.mode = mode
+        if mode == "label":
+            from medkg.labels import label_mapper
+
+            self.mapper = label_mapper(schema, extractor.ontology)
+            self.columns = self.mapper.columns
+
+    def __call__(self, batch: list[tuple]) -> list[tuple[str, int, tuple | None]]:
+        out: list[tuple[str, int, tuple | None]] = []
+        buf = io.StringIO()
+        writer = csv.writer(buf) if self.mode == "label" else None
+        count = 0
+        for line, rid, report, error in batch:
+            try:
+                _check(line, rid, report, error)
+                if writer is not None:
+                    values = self.mapper.label_assertions(self.extractor.concept_assertions(report, rid))
+                    writer.writerow([rid, *("" if values[c] is None else values[c] for c in self.columns)])
+                else:
+                    extraction = self.extractor.extract(report, rid)
+                    buf.write(json.dumps(extraction_to_json(extraction)) + "\n")
+                count += 1
+            except MedkgError as exc:
+                out.append((buf.getvalue(), count, (line, rid, exc.message)))
+                buf.seek(0)
+                buf.truncate()
+                count = 0
+        out.append((buf.getvalue(), count, None))
+        return out
 
 
 def run(
@@ -102,49 +144,28 @@ def run(
         raise ConfigError(f"unknown mode {mode!r}")
     out = Path(output_path)
     rejects = Path(rejects_path) if rejects_path else out.with_name(out.name + ".rejects.jsonl")
-    records = iter_records(input_path, id_column, text_columns)
-    if mode == "label":
-        from medkg.labels import label_mapper
-
-        mapper = label_mapper(schema, extractor.ontology)
-        columns = mapper.columns
-
-        def work(record: Record):
-            try:
-                _check(record)
-                values = mapper.label(extractor.extract(record.report, record.id))
-                return record.line, record.id, None, ["" if values[c] is None else values[c] for c in columns]
-            except MedkgError as exc:
-                return record.line, record.id, exc.message, None
-    else:
-        columns = []
-
-        def work(record: Record):
-            try:
-                _check(record)
-                row = json.dumps(extraction_to_json(extractor.extract(record.report, record.id)))
-                return record.line, record.id, None, row
-            except MedkgError as exc:
-                return record.line, record.id, exc.message, None
-
-    results: Iterable = (
-        ordered_map(work, records, n_process=workers, batch_size=batch_size)
-        if workers > 1
-        else map(work, records)
-    )
+    worker = _BatchWorker(extractor, mode, schema)
+    records = ((r.line, r.id, r.report, r.error) for r in iter_records(input_path, id_column, text_columns))
+    results = map_batches(worker, records, n_process=workers, batch_size=batch_size)
     if progress is None:
         progress = sys.stderr.isatty()
     stats = RunStats()
     reject_fh = None
     out.parent.mkdir(parents=True, exist_ok=True)
     with out.open("w", newline="", encoding="utf-8") as fh:
-        writer = csv.writer(fh) if mode == "label" else None
-        if writer:
-            writer.writerow([id_column, *columns])
+        if mode == "label":
+            csv.writer(fh).writerow([id_column, *worker.columns])
         bar = _progress(progress)
         try:
-            for line, rid, error, payload in results:
-                if error is not None:
+            for chunks in results:
+                for text, count, reject in chunks:
+                    fh.write(text)
+                    stats.written += count
+                    if bar is not None:
+                        bar.update(count)
+                    if reject is None:
+                        continue
+                    line, rid, error = reject
                     if on_error == "raise":
                         raise ExtractionError(
                             error,
@@ -157,14 +178,8 @@ def run(
                         reject_fh = rejects.open("w", encoding="utf-8")
                     reject_fh.write(json.dumps({"line": line, "id": rid, "error": error}) + "\n")
                     stats.rejected += 1
-                elif writer:
-                    writer.writerow([rid, *payload])
-                    stats.written += 1
-                else:
-                    fh.write(payload + "\n")
-                    stats.written += 1
-                if bar is not None:
-                    bar.update(1)
+                    if bar is not None:
+                        bar.update(1)
         finally:
             if bar is not None:
                 bar.close()

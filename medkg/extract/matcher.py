@@ -77,18 +77,27 @@ class RuleMatcher:
             pattern = forward
             if rule.either_order:
                 pattern += rf"| (?P<p2>{pred}){gap} +(?P<s2>{subj})(?![a-z0-9])"
-            anchors = tuple(" " + fold_phrase(s).split()[0] for s in rule.subjects)
+            anchors = frozenset(fold_phrase(s).split()[0] for s in rule.subjects)
             self.rules.append((rule, re.compile(pattern), anchors))
+        self._anchors = frozenset().union(*(a for _, _, a in self.rules))
+
+    def find_sentence(self, folded: str) -> list[Hit]:
+        """Rule matches in one folded sentence (:func:`~medkg.extract.text.fold` of it)."""
+        return self.find(folded, ((0, len(folded) - 2),))
 
     def find(self, folded: str, sentences) -> list[Hit]:
-        """Rule matches inside single sentences (:class:`~medkg.extract.types.SentenceSpan`)."""
+        """Rule matches inside single sentences, given as ``(start, end)`` report offsets."""
         out: list[Hit] = []
         taken: list[tuple[int, int]] = []
+        words = self._anchors.intersection(folded.split())
+        if not words:
+            return out
         for rule, pattern, anchors in self.rules:
-            if not any(a in folded for a in anchors):
+            # a subject's first word is always a whole word of a match
+            if anchors.isdisjoint(words):
                 continue
-            for sent in sentences:
-                for m in pattern.finditer(folded, sent.start, sent.end + 1):
+            for sent_start, sent_end in sentences:
+                for m in pattern.finditer(folded, sent_start, sent_end + 1):
                     start, end = m.start(), m.end() - 1
                     if rule.predicate_span:
                         group = "p1" if m.group("p1") else "p2"

@@ -30,8 +30,20 @@ SEVERITY: dict[str, str] = {
     "markedly": "severe", "large": "large", "massive": "large", "extensive": "large",
     "borderline": "borderline", "subtle": "mild", "significant": "moderate",
 }
+#: Every word that can be a modifier: a sentence without any of them has none (a fast pre-check).
+MODIFIER_WORDS = frozenset(LATERALITY) | frozenset(SEVERITY)
+
 _CLAUSE = re.compile(r"[,;:.()]|\b(?:and|or|with|without|no|but)\b")
 _WORDS = re.compile(r"[a-z]+")
+
+
+def may_have_modifiers(sentence: str) -> bool:
+    """False when no word of ``sentence`` is a modifier word, so every mention in it has none.
+
+    >>> may_have_modifiers("No pneumothorax."), may_have_modifiers("Small left effusion.")
+    (False, True)
+    """
+    return not MODIFIER_WORDS.isdisjoint(_WORDS.findall(sentence.lower()))
 _AFTER = re.compile(
     r"\s*(?:(?:is|are|seen|noted|present)\s+)?(?:in|at|of|within|involving|on|along|over|to)\s+"
     r"(?:the\s+)?(?:[a-z]+\s+){0,2}?(left|right|bilateral|both|bibasilar|lt|rt)\b"
@@ -51,8 +63,9 @@ def modifiers(text: str, start: int, end: int, floor: int, ceiling: int) -> tupl
     cuts = list(_CLAUSE.finditer(before))
     if cuts:
         before = before[cuts[-1].end() :]
-    words = _WORDS.findall(low_inside) + _WORDS.findall(before)[-WINDOW:][::-1]
-    inside_n = len(_WORDS.findall(low_inside))
+    inside = _WORDS.findall(low_inside)
+    inside_n = len(inside)
+    words = inside + _WORDS.findall(before)[-WINDOW:][::-1]
     for word in reversed(words[:inside_n]) if inside_n else ():
         lat = lat or LATERALITY.get(word)
         sev = sev or SEVERITY.get(word)

@@ -1,26 +1,24 @@
 """The extraction pipeline: report → sections → sentences → mentions → assertion → modifiers.
 
 :class:`Extractor` compiles everything once (dictionary automaton, trigger automaton, composite
-rules, fuzzy index) and then runs pure-Python passes over each report; the same steps are
-available as spaCy components in :mod:`medkg.extract.components`.
+rules, fuzzy index); per report it finds sections and sentences and analyses each sentence with
+:class:`~medkg.extract.annotate.SentenceAnnotator` (cached by sentence text), then builds the
+mentions and relations. The same steps are spaCy components in :mod:`medkg.extract.components`.
 """
 
 from __future__ import annotations
 
 import logging
-from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Mapping
 
 from medkg.errors import ExtractionError
-from medkg.extract.context import ContextMatcher
-from medkg.extract.matcher import ConceptMatcher, RuleMatcher, all_rules
-from medkg.extract.modifiers import modifiers
+from medkg.extract.annotate import CACHE_SIZE, SentenceAnnotator
 from medkg.extract.phrases import BLOCKED_FORMS, EXTRA_BY_NAME, EXTRA_SYNONYMS, SWALLOW_FORMS
 from medkg.extract.relations import find_relations
 from medkg.extract.sections import combine_sections, find_sections
 from medkg.extract.sentences import split_sentences
 from medkg.extract.text import fold
-from medkg.extract.types import Mention, ReportExtraction, SectionSpan, SentenceSpan
+from medkg.extract.types import Assertion, Mention, ReportExtraction, Section, SectionSpan, SentenceSpan
 from medkg.extract.vocabulary import Vocabulary
 from medkg.ontology.model import Ontology
 
@@ -47,6 +45,9 @@ class Extractor:
         Find ``located_at`` / ``suggestive_of`` / ``modify`` relations.
     opacity_cui:
         Concept meant by "opacity"; "lungs are clear" asserts it absent. ``None`` looks it up.
+    cache_size:
+        Distinct sentences whose analysis is kept (LRU); 0 turns the cache off. Results do not
+        depend on it, only speed does.
 
     Examples
     --------
@@ -67,6 +68,7 @@ class Extractor:
         relations: bool = True,
         opacity_cui: str | None = None,
         fuzzy_threshold: float | None = None,
+        cache_size: int = CACHE_SIZE,
     ) -> None:
         if ontology is None:
             from medkg.ontology import load
@@ -79,13 +81,10 @@ class Extractor:
             if found:
                 extra += [(p, found[0].cui) for p in phrases]
         self.vocabulary = Vocabulary.build(ontology, extra, blocked=BLOCKED_FORMS, swallow=SWALLOW_FORMS)
-        self._concepts = ConceptMatcher(self.vocabulary)
         if opacity_cui is None:
             found = ontology.lookup("lung opacity") or ontology.lookup("opacity")
             opacity_cui = found[0].cui if found else None
         self.opacity_cui = opacity_cui
-        self._rules = RuleMatcher(all_rules(opacity_cui, ontology), ontology.concepts)
-        self._context = ContextMatcher()
         self._info: dict[str, tuple[str, tuple, tuple]] = {}
         self.relations = relations
         self._abbrev = self._fuzzy = None
@@ -98,29 +97,32 @@ class Extractor:
 
             kwargs = {} if fuzzy_threshold is None else {"threshold": fuzzy_threshold}
             self._fuzzy = FuzzyLinker.from_vocabulary(self.vocabulary, ontology, **kwargs)
+        self._annotator = SentenceAnnotator.build(
+            ontology, self.vocabulary, opacity_cui=opacity_cui, abbreviations=self._abbrev,
+            fuzzy=self._fuzzy, cache_size=cache_size,
+        )
+
+    @property
+    def annotator(self) -> SentenceAnnotator:
+        """The per-sentence analysis (matchers, context rules, sentence cache)."""
+        return self._annotator
 
     # -- public API ------------------------------------------------------------------------
     def extract(self, report: Report, report_id: str = "") -> ReportExtraction:
         """Extract one report (raw text with headers, or a mapping section name → text)."""
         text, sections = self._prepare(report, report_id)
         sentences = split_sentences(text, sections)
-        starts = [s.start for s in sentences]
-        ends = [s.end for s in sentences]
-
-        def sentence_of(offset: int) -> int:
-            i = bisect_right(starts, offset) - 1
-            return i if i >= 0 and offset < ends[i] else -1
-
-        folded = fold(text)
-        hits = self._concepts.find(folded)
-        hits += self._rules.find(folded, sentences)
-        if self._abbrev is not None:
-            hits += self._abbrev.find(text, folded)
-        hits = _resolve(hits)
-        if self._fuzzy is not None:
-            hits = _resolve(hits + self._fuzzy.find(folded, hits))
-        mentions = self._mentions(text, folded, hits, sentences, sentence_of)
-        relations = find_relations(folded, mentions, self.ontology) if self.relations else ()
+        mentions: list[Mention] = []
+        concept = self._concept
+        for sent, found in zip(sentences, self._annotate(text, sentences), strict=True):
+            off = sent.start
+            for start, end, cui, method, score, assertion, hist, hypo, lat, sev in found:
+                name, codes, tuis = concept(cui)
+                mentions.append(
+                    Mention(cui, name, text[off + start : off + end], off + start, off + end, sent.section,
+                            sent.index, assertion, hist, hypo, lat, sev, codes, tuis, method, score)
+                )
+        relations = find_relations(fold(text), mentions, self.ontology) if self.relations and mentions else ()
         return ReportExtraction(
             report_id=str(report_id),
             text=text,
@@ -145,6 +147,22 @@ class Extractor:
         from medkg.extract.parallel import parallel_map
 
         yield from parallel_map(self, reports, n_process=n_process, batch_size=batch_size)
+
+    def concept_assertions(
+        self, report: Report, report_id: str = ""
+    ) -> list[tuple[str, Section, Assertion, bool]]:
+        """``(cui, section, assertion, hypothetical)`` of every mention, in order: what labels need.
+
+        The same mentions as :meth:`extract` without building them (no relations, no objects), for
+        labelling many reports fast (:meth:`medkg.labels.LabelMapper.label_assertions`).
+        """
+        text, sections = self._prepare(report, report_id)
+        sentences = split_sentences(text, sections)
+        return [
+            (f[2], sent.section, f[5], f[7])
+            for sent, found in zip(sentences, self._annotate(text, sentences), strict=True)
+            for f in found
+        ]
 
     # -- steps -----------------------------------------------------------------------------
     def _prepare(self, report: Report, report_id: str) -> tuple[str, tuple[SectionSpan, ...]]:
@@ -174,6 +192,20 @@ class Extractor:
             )
         return text, sections
 
+    def _annotate(self, text: str, sentences: tuple[SentenceSpan, ...]) -> list[tuple]:
+        """Per sentence, its compact mentions (:mod:`medkg.extract.annotate`), cached by sentence text."""
+        annotate = self._annotator.annotate
+        if self._abbrev is not None and "(" in text:
+            definitions = self._abbrev.definitions(text)
+            if definitions:  # the report's own short forms: its sentences are not context-free
+                uncached = self._annotator.annotate_uncached
+                return [uncached(text[s.start : s.end], definitions) for s in sentences]
+        return [annotate(text[s.start : s.end]) for s in sentences]
+
+    def concept_name(self, cui: str) -> str:
+        """The preferred name of ``cui`` (the CUI itself when the ontology lacks it)."""
+        return self._concept(cui)[0]
+
     def _concept(self, cui: str) -> tuple[str, tuple, tuple]:
         info = self._info.get(cui)
         if info is None:
@@ -184,70 +216,3 @@ class Extractor:
                 info = (concept.name, concept.codes, concept.tuis)
             self._info[cui] = info
         return info
-
-    def _mentions(
-        self, text, folded, hits, sentences: tuple[SentenceSpan, ...], sentence_of
-    ) -> list[Mention]:
-        padded = " " + text + " "
-        triggers = self._context.find(folded)
-        out: list[Mention] = []
-        floor_by_sentence: dict[int, int] = {}
-        for k, (start, end, cui, method, fixed, focus, score) in enumerate(hits):
-            s = sentence_of(start)
-            if s < 0:
-                continue
-            sent = sentences[s]
-            if fixed is None:
-                fstart = focus + 1
-                assertion, hist, hypo = self._context.assert_span(
-                    padded, triggers, fstart, max(end + 1, fstart + 1), sent.start + 1, sent.end + 1
-                )
-            else:
-                assertion = fixed
-                _, hist, hypo = self._context.assert_span(
-                    padded, triggers, start + 1, end + 1, sent.start + 1, sent.end + 1
-                )
-            floor = max(sent.start, floor_by_sentence.get(s, sent.start))
-            ceiling = min(sent.end, hits[k + 1][0]) if k + 1 < len(hits) else sent.end
-            lat, sev = modifiers(text, start, end, floor, ceiling)
-            floor_by_sentence[s] = end
-            name, codes, tuis = self._concept(cui)
-            out.append(
-                Mention(
-                    cui=cui,
-                    name=name,
-                    text=text[start:end],
-                    start=start,
-                    end=end,
-                    section=sent.section,
-                    sentence=s,
-                    assertion=assertion,
-                    historical=hist,
-                    hypothetical=hypo,
-                    laterality=lat,
-                    severity=sev,
-                    codes=codes,
-                    semantic_types=tuis,
-                    method=method,
-                    score=score,
-                )
-            )
-        return out
-
-
-def _resolve(hits: list) -> list:
-    """Sort hits by start and drop those overlapping a longer one (rules beat the dictionary)."""
-    if len(hits) < 2:
-        return hits
-    order = sorted(hits, key=lambda h: (h[3] != "rule", h[0] - h[1], h[0]))
-    starts: list[int] = []
-    kept: list = []
-    for h in order:
-        i = bisect_right(starts, h[0])
-        if i and kept[i - 1][1] > h[0]:
-            continue
-        if i < len(kept) and kept[i][0] < h[1]:
-            continue
-        starts.insert(i, h[0])
-        kept.insert(i, h)
-    return kept

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from functools import lru_cache
 
 from medkg.errors import ExtractionError
 from medkg.extract.types import Section, SectionSpan
@@ -125,6 +126,7 @@ _HEADER = re.compile(
 )
 
 
+@lru_cache(maxsize=1024)
 def section_of(name: str) -> Section:
     """The canonical section of a header or column name; ``UNKNOWN`` when not recognised.
 

@@ -46,11 +46,14 @@ def split_sentences(text: str, sections: tuple[SectionSpan, ...]) -> tuple[Sente
     for sec in sections:
         start = sec.start + len(sec.header)
         pending = -1  # start of a list marker waiting for its sentence
-        cuts = [
-            m.end()
-            for m in _BOUNDARY.finditer(text, start, sec.end)
-            if not (m.group() == "." and _ABBREVIATION.search(text, max(start, m.end() - 6), m.end()))
-        ]
+        cuts = []
+        for m in _BOUNDARY.finditer(text, start, sec.end):
+            e = m.end()
+            # an abbreviation is at most 3 letters (e.g, i.e, dr, ...) before a single "."
+            if e - m.start() == 1 and text[e - 1] == "." and not text[e - 5 : e - 1].isalpha():
+                if _ABBREVIATION.search(text, max(start, e - 6), e):
+                    continue
+            cuts.append(e)
         cuts.append(sec.end)
         for cut in cuts:
             s, e = start, cut

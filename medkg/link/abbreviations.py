@@ -81,10 +81,14 @@ class AbbreviationMatcher:
         )
         self._first = {a[0] for a in alternatives}
 
-    def find(self, text: str, folded: str) -> list[tuple]:
-        """Abbreviation hits in ``text`` (report offsets), plus in-text defined short forms."""
+    def find(self, text: str, folded: str, definitions: dict[str, str] | None = None) -> list[tuple]:
+        """Abbreviation hits in ``text`` (report offsets), plus in-text defined short forms.
+
+        ``definitions`` (short form → CUI) default to those defined in ``text`` itself
+        (:meth:`definitions`); pass the whole report's when ``text`` is one of its sentences.
+        """
         out: list[tuple] = []
-        local = self._definitions(text) if "(" in text else {}
+        local = self.definitions(text) if definitions is None else definitions
         if self._pattern is not None:
             for m in self._pattern.finditer(text):
                 key = " ".join(m.group(1).replace("-", " ").split())
@@ -96,9 +100,11 @@ class AbbreviationMatcher:
                 out.append((m.start(), m.end(), cui, "abbreviation", None, m.start(), 1.0))
         return out
 
-    def _definitions(self, text: str) -> dict[str, str]:
+    def definitions(self, text: str) -> dict[str, str]:
         """Short forms defined as "long form (SF)" whose long form the ontology knows."""
         found: dict[str, str] = {}
+        if "(" not in text:
+            return found
         for m in _DEFINITION.finditer(text):
             short = m.group(1)
             words = re.findall(r"[A-Za-z]+", text[max(0, m.start() - 120) : m.start()])

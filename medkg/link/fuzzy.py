@@ -3,8 +3,10 @@
 Only words outside every dictionary hit, at least :data:`MIN_LENGTH` letters long and not known
 words (any word of any surface form, assertion triggers, common report words) are looked up. A
 candidate is accepted when its TF-IDF cosine is at least ``threshold`` *and* its edit similarity
-(:func:`rapidfuzz.fuzz.ratio`) at least ``min_ratio``, and it starts with the same letter. Two-word
-windows are tried too ("pleural efusion"). Answers are cached per word.
+(:func:`rapidfuzz.fuzz.ratio`) at least ``min_ratio``, and it starts with the same letter. Since
+both conditions must hold, a word with no alias of the same first letter within ``min_ratio`` (one
+fast :func:`rapidfuzz.process.extractOne` over those aliases) is rejected before the sparse TF-IDF
+product, which is ~25 times dearer; the outcome is the same. Answers are cached per word (bounded).
 
 Examples
 --------
@@ -21,7 +23,7 @@ from __future__ import annotations
 
 import re
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from medkg.extract.context_rules import trigger_table
 from medkg.extract.vocabulary import Vocabulary
@@ -51,34 +53,50 @@ COMMON_WORDS = frozenset(
 
 _WORD = re.compile(rf"[a-z]{{{MIN_LENGTH},}}")
 
+#: Words whose answer is remembered; the memo is emptied when full, so memory stays bounded.
+CACHE_SIZE = 100_000
+
 
 class FuzzyLinker:
     """Link out-of-dictionary words to concepts by character n-gram similarity."""
 
     def __init__(
         self,
-        index: CandidateIndex,
+        index: CandidateIndex | list[tuple[str, str]],
         known_words: set[str],
         *,
         threshold: float = THRESHOLD,
         min_ratio: float = MIN_RATIO,
     ) -> None:
-        self.index = index
+        self._index = index if isinstance(index, CandidateIndex) else None
+        self._pairs = None if self._index is not None else list(index)
+        aliases = self._index.aliases if self._index is not None else [a for a, _ in self._pairs]
         self.known = known_words
         self.threshold = threshold
         self.min_ratio = min_ratio
         self._cache: dict[str, tuple[str, float] | None] = {}
+        self._by_letter: dict[str, list[str]] = {}
+        for alias in aliases:
+            self._by_letter.setdefault(alias[:1], []).append(alias)
+
+    @property
+    def index(self) -> CandidateIndex:
+        """The TF-IDF index, built on first use (most runs need it for a handful of words)."""
+        if self._index is None:
+            self._index = CandidateIndex.build(self._pairs)
+            self._pairs = None
+        return self._index
 
     @classmethod
     def from_vocabulary(
         cls, vocabulary: Vocabulary, ontology: Ontology | None = None, **kwargs
     ) -> FuzzyLinker:
-        """Index every dictionary surface form of at most two words."""
+        """Index every dictionary surface form of at most two words (the index is built lazily)."""
         pairs = [(form, cui) for form, cui in vocabulary.concept_forms().items() if form.count(" ") <= 1]
         known = vocabulary.words() | COMMON_WORDS
         for phrase in trigger_table():
             known.update(phrase.split())
-        return cls(CandidateIndex.build(pairs), known, **kwargs)
+        return cls(pairs, known, **kwargs)
 
     @classmethod
     def from_kb(cls, path, **kwargs) -> FuzzyLinker:
@@ -92,6 +110,13 @@ class FuzzyLinker:
         if word in self._cache:
             return self._cache[word]
         best = None
+        if len(self._cache) >= CACHE_SIZE:
+            self._cache.clear()
+        near = process.extractOne(word, self._by_letter.get(word[:1], ()), scorer=fuzz.ratio,
+                                  score_cutoff=self.min_ratio)
+        if near is None:  # no alias could pass both tests below
+            self._cache[word] = None
+            return None
         for alias, cui, score in self.index.query(word, k=5):
             if score < self.threshold:
                 break
@@ -107,9 +132,12 @@ class FuzzyLinker:
     def find(self, folded: str, hits: list) -> list[tuple]:
         """Fuzzy hits for unknown words of ``folded`` that no hit in ``hits`` covers."""
         out: list[tuple] = []
+        known = self.known
+        if known.issuperset(_WORD.findall(folded)):  # the usual case: every long word is known
+            return out
         for m in _WORD.finditer(folded):
             word = m.group()
-            if word in self.known:
+            if word in known:
                 continue
             start, end = m.start() - 1, m.end() - 1
             if any(h[0] < end and start < h[1] for h in hits):

@@ -1,0 +1,170 @@
+"""One sentence at a time: dictionary, rule, abbreviation and fuzzy hits, then assertion and modifiers.
+
+Everything the extractor decides about a mention depends only on the text of its sentence (the
+matchers are whole-word and never cross a sentence boundary; triggers, terminators and modifiers
+are looked for inside the sentence). So a sentence is analysed once and its result is kept in a
+bounded LRU cache keyed by the sentence text: radiology reports repeat sentences massively ("No
+pneumothorax.", "The lungs are clear."), and a report is then mostly cache look-ups. The cache
+size bounds memory whatever the input size; ``cache_size=0`` turns it off.
+
+Results are compact tuples (no objects per mention), offsets relative to the sentence::
+
+    (start, end, cui, method, score, assertion, historical, hypothetical, laterality, severity)
+
+Examples
+--------
+>>> from medkg.ontology.model import Concept, Ontology
+>>> from medkg.extract.vocabulary import Vocabulary
+>>> onto = Ontology.from_parts([Concept("C0032227", "Pleural effusion")])
+>>> ann = SentenceAnnotator.build(onto, Vocabulary.build(onto))
+>>> ann.annotate("No left pleural effusion.")
+((8, 24, 'C0032227', 'exact', 1.0, <Assertion.ABSENT: 'absent'>, False, False, 'left', None),)
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from functools import lru_cache
+
+from medkg.extract.context import ContextMatcher
+from medkg.extract.matcher import ConceptMatcher, RuleMatcher, all_rules
+from medkg.extract.modifiers import may_have_modifiers, modifiers
+from medkg.extract.text import fold
+from medkg.extract.types import Assertion
+from medkg.extract.vocabulary import Vocabulary
+from medkg.ontology.model import Ontology
+
+#: Default number of distinct sentences kept (a few tens of MB at most).
+CACHE_SIZE = 200_000
+
+#: ``(start, end, cui, method, score, assertion, historical, hypothetical, laterality, severity)``.
+Found = tuple
+
+Hit = tuple  # (start, end, cui, method, fixed assertion | None, focus, score), see matcher.py
+
+
+class SentenceAnnotator:
+    """Matchers and context rules compiled once; :meth:`annotate` analyses one sentence.
+
+    Build with :meth:`build`. ``annotate`` is cached (LRU, ``cache_size`` sentences);
+    :meth:`annotate_uncached` is the same analysis without the cache (used when a report defines
+    its own abbreviations, which makes a sentence's result depend on the rest of the report).
+    """
+
+    def __init__(self, concepts, rules, context, abbreviations=None, fuzzy=None, *, cache_size=CACHE_SIZE):
+        self.concepts = concepts
+        self.rules = rules
+        self.context = context
+        self.abbreviations = abbreviations
+        self.fuzzy = fuzzy
+        self.cache_size = cache_size
+        self.annotate = lru_cache(maxsize=cache_size)(self._annotate) if cache_size else self._annotate
+
+    @classmethod
+    def build(
+        cls,
+        ontology: Ontology,
+        vocabulary: Vocabulary,
+        *,
+        opacity_cui: str | None = None,
+        abbreviations=None,
+        fuzzy=None,
+        cache_size: int = CACHE_SIZE,
+    ) -> SentenceAnnotator:
+        """Compile the matchers of ``vocabulary`` and the rules of ``ontology``."""
+        return cls(
+            ConceptMatcher(vocabulary),
+            RuleMatcher(all_rules(opacity_cui, ontology), ontology.concepts),
+            ContextMatcher(),
+            abbreviations,
+            fuzzy,
+            cache_size=cache_size,
+        )
+
+    def cache_info(self):
+        """Hits, misses and size of the sentence cache (``None`` when it is off)."""
+        return self.annotate.cache_info() if self.cache_size else None
+
+    def clear_cache(self) -> None:
+        if self.cache_size:
+            self.annotate.cache_clear()
+
+    def _annotate(self, sentence: str) -> tuple[Found, ...]:
+        return self.annotate_uncached(sentence)
+
+    def annotate_uncached(
+        self, sentence: str, definitions: dict[str, str] | None = None
+    ) -> tuple[Found, ...]:
+        """Mentions of one sentence; ``definitions`` are the report's own short forms."""
+        folded = fold(sentence)
+        hits = self.find_hits(sentence, folded, definitions)
+        if not hits:
+            return ()
+        return self.assert_hits(sentence, folded, hits)
+
+    def find_hits(self, sentence: str, folded: str, definitions: dict[str, str] | None = None) -> list[Hit]:
+        """Resolved, non-overlapping hits of one sentence, sorted by start."""
+        hits = self.concepts.find(folded)
+        hits += self.rules.find_sentence(folded)
+        if self.abbreviations is not None:
+            hits += self.abbreviations.find(sentence, folded, definitions or {})
+        hits = resolve(hits)
+        if self.fuzzy is not None:
+            extra = self.fuzzy.find(folded, hits)
+            if extra:
+                hits = resolve(hits + extra)
+        return hits
+
+    def assert_hits(self, sentence: str, folded: str, hits: list[Hit]) -> tuple[Found, ...]:
+        """Assertion, history, hypothetical, laterality and severity of each hit."""
+        padded = " " + sentence + " "
+        n = len(sentence)
+        triggers = self.context.find(folded)
+        assert_span = self.context.assert_span
+        out = []
+        floor = 0
+        last = len(hits) - 1
+        modified = may_have_modifiers(sentence)
+        for k, (start, end, cui, method, fixed, focus, score) in enumerate(hits):
+            if triggers:
+                if fixed is None:
+                    fstart = focus + 1
+                    assertion, hist, hypo = assert_span(
+                        padded, triggers, fstart, max(end + 1, fstart + 1), 1, n + 1
+                    )
+                else:
+                    assertion = fixed
+                    _, hist, hypo = assert_span(padded, triggers, start + 1, end + 1, 1, n + 1)
+            else:
+                assertion, hist, hypo = fixed or Assertion.PRESENT, False, False
+            if modified:
+                ceiling = min(n, hits[k + 1][0]) if k < last else n
+                lat, sev = modifiers(sentence, start, end, floor, ceiling)
+                floor = end
+            else:
+                lat = sev = None
+            out.append((start, end, cui, method, score, assertion, hist, hypo, lat, sev))
+        return tuple(out)
+
+
+def resolve(hits: list[Hit]) -> list[Hit]:
+    """Sort hits by start and drop those overlapping a longer one (rules beat the dictionary).
+
+    >>> resolve([(0, 5, "A", "exact", None, 0, 1.0), (2, 12, "B", "exact", None, 2, 1.0)])
+    [(2, 12, 'B', 'exact', None, 2, 1.0)]
+    """
+    if len(hits) < 2:
+        return hits
+    order = sorted(hits, key=lambda h: (h[3] != "rule", h[0] - h[1], h[0]))
+    starts: list[int] = []
+    kept: list = []
+    for h in order:
+        i = bisect_right(starts, h[0])
+        if i and kept[i - 1][1] > h[0]:
+            continue
+        if i < len(kept) and kept[i][0] < h[1]:
+            continue
+        starts.insert(i, h[0])
+        kept.insert(i, h)
+    return kept
+
