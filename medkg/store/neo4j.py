@@ -1,0 +1,766 @@
+"""The Neo4j store: idempotent, resumable batch loads and the same reads as the embedded store.
+
+Writes are ``UNWIND $rows ... MERGE`` batches (nodes before edges; an edge is MERGEd on its
+``(source, type, target)`` and its properties are SET, so ``support`` is recomputed, never
+incremented), one query per schema label or relationship type built from the validated
+constants of :mod:`medkg.store.schema`; every value travels as a parameter. Each batch runs in
+``session.execute_write`` (transient errors retry) together with an update of a small
+``:MedkgLoad`` journal node, so a load cut anywhere (server killed, connection lost) is resumed
+by running it again: committed batches are skipped. Replays are safe without the journal too
+(MERGE), and the journal is deleted when a load completes.
+
+Connection settings come from arguments or ``NEO4J_URI``, ``NEO4J_USERNAME``,
+``NEO4J_PASSWORD`` and ``NEO4J_DATABASE``; the password is never logged nor put in an error.
+
+Examples
+--------
+>>> with Neo4jStore("bolt://127.0.0.1:7687") as store:             # doctest: +SKIP
+...     store.write(kg)
+...     store.cypher("MATCH (i:Image)-[:POSITIVE]->(c:Concept {cui: $cui}) RETURN count(i) AS n",
+...                  {"cui": "C0032227"})
+[{'n': 12}]
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import numpy as np
+
+from medkg.errors import ConfigError, ConnectionFailed, ReadOnlyError, StoreError
+from medkg.graph.checksum import checksum
+from medkg.graph.model import GraphInfo, ImageEmbeddings, KnowledgeGraph, Label, endpoint_labels
+from medkg.store import schema as S
+from medkg.store.base import Direction, NodeRef, WriteSummary
+
+log = logging.getLogger(__name__)
+
+#: Rows per write transaction (benchmarks/neo4j_load.py measured 5k-20k as the plateau).
+BATCH_SIZE = 10_000
+JOURNAL_LABEL = "MedkgLoad"
+VECTOR_INDEX = "medkg_image_embedding"
+#: kNN asks the (approximate, HNSW) vector index for CANDIDATES * k (at least 100) images, then
+#: re-ranks them exactly: top-k equal to brute force in the tests (random 32-d vectors).
+CANDIDATES = 4
+#: Uniqueness constraints (each backs a range index used by every MERGE and lookup).
+CONSTRAINTS = {label: key for label, key in S.NODE_KEYS.items()} | {JOURNAL_LABEL: "checksum"}
+#: Extra lookup indexes: (label, property).
+INDEXES = (("Image", "study_id"), ("Report", "study_id"), ("Study", "patient_id"), ("Concept", "name"))
+_ENV = {
+    "uri": "NEO4J_URI",
+    "user": "NEO4J_USERNAME",
+    "password": "NEO4J_PASSWORD",
+    "database": "NEO4J_DATABASE",
+}
+#: Clauses that write; rejected client-side in read-only mode (strings and comments are blanked first).
+_WRITE_CLAUSE = re.compile(
+    r"(?<![.\w$])(CREATE|MERGE|DELETE|DETACH|SET|REMOVE|DROP|FOREACH|ALTER|RENAME|GRANT|DENY|REVOKE"
+    r"|IN\s+TRANSACTIONS|LOAD\s+CSV)(?![\w:])",
+    re.IGNORECASE,
+)
+_QUOTED = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|`[^`]*`|//[^\n]*|/\*.*?\*/", re.DOTALL)
+
+
+def safe_uri(uri: str) -> str:
+    """``uri`` without any ``user:password@`` part, for logs and messages.
+
+    Examples
+    --------
+    >>> safe_uri("neo4j://neo4j:secret@db.example:7687")
+    'neo4j://db.example:7687'
+    """
+    parts = urlsplit(uri)
+    host = parts.netloc.rsplit("@", 1)[-1]
+    return urlunsplit((parts.scheme, host, parts.path, parts.query, parts.fragment))
+
+
+def write_clause(query: str) -> str | None:
+    """The first write clause in ``query`` outside strings and comments, or None.
+
+    Examples
+    --------
+    >>> write_clause("MATCH (c:Concept {name: 'SET'}) RETURN c.name")
+    >>> write_clause("match (n) detach delete n")
+    'detach'
+    """
+    found = _WRITE_CLAUSE.search(_QUOTED.sub(" ", query))
+    return found.group(1) if found else None
+
+
+@dataclass(frozen=True, slots=True)
+class LoadReport:
+    """What :meth:`Neo4jStore.load` did: sizes, server counters and resume information."""
+
+    nodes: int
+    edges: int
+    checksum: str
+    seconds: float
+    batches: int
+    skipped_batches: int
+    rows_written: int
+    nodes_created: int
+    relationships_created: int
+    properties_set: int
+    pruned: int = 0
+
+    @property
+    def rows_per_second(self) -> float:
+        return self.rows_written / self.seconds if self.seconds else 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class _Phase:
+    name: str  # label or relationship type
+    query: str
+    keys: list
+    rows: Callable[[list], list[dict[str, Any]]]
+
+
+def node_query(label: str) -> str:
+    """The upsert query of one label: MERGE on the key, then SET every schema property.
+
+    Properties are SET one by one (a null removes one), never ``SET n = row``: a map SET makes the
+    planner add an Eager operator that materialises the whole batch.
+
+    Examples
+    --------
+    >>> node_query("Patient")
+    'UNWIND $rows AS row MERGE (n:Patient {id: row.id})'
+    """
+    if label != S.INFO_LABEL:
+        S.validate_label(label)
+    key = S.NODE_KEYS[label]
+    sets = ", ".join(f"n.{p} = row.{p}" for p, _ in S.NODE_PROPERTIES[label] if p != key)
+    return f"UNWIND $rows AS row MERGE (n:{label} {{{key}: row.{key}}})" + (f" SET {sets}" if sets else "")
+
+
+def edge_query(rel_type: str) -> str:
+    """The upsert query of one relationship type: MERGE on (source, type, target), SET its properties.
+
+    Examples
+    --------
+    >>> edge_query("HAS_IMAGE")
+    'UNWIND $rows AS row MATCH (a:Study {id: row.s}) MATCH (b:Image {id: row.t}) MERGE (a)-[r:HAS_IMAGE]->(b)'
+    """
+    S.validate_rel_type(rel_type)
+    src, dst = (str(x) for x in endpoint_labels(rel_type))
+    ks, kd = S.NODE_KEYS[src], S.NODE_KEYS[dst]
+    sets = ", ".join(f"r.{p} = row.{p}" for p, _ in S.REL_PROPERTIES[S.rel_kind(rel_type)])
+    return (
+        f"UNWIND $rows AS row MATCH (a:{src} {{{ks}: row.s}}) MATCH (b:{dst} {{{kd}: row.t}}) "
+        f"MERGE (a)-[r:{rel_type}]->(b)" + (f" SET {sets}" if sets else "")
+    )
+
+
+class Neo4jStore:
+    """A :class:`~medkg.store.base.GraphStore` on a Neo4j 5 server (Community or Enterprise/Aura).
+
+    Parameters
+    ----------
+    uri:
+        ``bolt://`` or ``neo4j://`` URI; default ``$NEO4J_URI``.
+    user, password:
+        Credentials; default ``$NEO4J_USERNAME`` (else ``neo4j``) and ``$NEO4J_PASSWORD``. No
+        password means no auth.
+    database:
+        Database name; default ``$NEO4J_DATABASE``, else the server's default.
+    batch_size:
+        Rows per write transaction.
+    """
+
+    def __init__(
+        self,
+        uri: str | None = None,
+        *,
+        user: str | None = None,
+        password: str | None = None,
+        database: str | None = None,
+        batch_size: int = BATCH_SIZE,
+        connection_timeout: float = 10.0,
+    ) -> None:
+        from neo4j import GraphDatabase
+        from neo4j.exceptions import DriverError
+
+        uri = uri or os.environ.get(_ENV["uri"])
+        if not uri:
+            raise ConfigError(
+                "no Neo4j URI given", hint=f"pass one (e.g. bolt://127.0.0.1:7687) or set {_ENV['uri']}"
+            )
+        password = password if password is not None else os.environ.get(_ENV["password"])
+        self.user = user or os.environ.get(_ENV["user"]) or "neo4j"
+        self.uri = safe_uri(uri)
+        self.database = database or os.environ.get(_ENV["database"]) or None
+        self.batch_size = batch_size
+        auth = (self.user, password) if password else None
+        try:
+            self._driver = GraphDatabase.driver(
+                uri, auth=auth, connection_timeout=connection_timeout, notifications_min_severity="OFF"
+            )
+        except (ValueError, DriverError):  # the driver's message may quote the URI with its password
+            raise ConfigError(
+                f"invalid Neo4j URI {self.uri!r}",
+                hint="e.g. bolt://127.0.0.1:7687 (credentials go in user/password or NEO4J_* env vars)",
+            ) from None
+        self._check_connection(auth is not None)
+
+    def __repr__(self) -> str:
+        return f"Neo4jStore({self.uri!r}, user={self.user!r}, database={self.database!r})"
+
+    def _check_connection(self, with_auth: bool) -> None:
+        from neo4j.exceptions import AuthError, DriverError, Neo4jError, ServiceUnavailable
+
+        try:
+            self._driver.verify_connectivity()
+        except AuthError:
+            self._driver.close()
+            how = (
+                f"the credentials of user {self.user!r}" if with_auth else "a connection without credentials"
+            )
+            raise ConnectionFailed(
+                f"Neo4j at {self.uri} refused {how} (authentication failed)",
+                hint=f"check the user name and password ({_ENV['user']} / {_ENV['password']})",
+            ) from None
+        except (ServiceUnavailable, DriverError, Neo4jError, OSError) as exc:
+            self._driver.close()
+            raise ConnectionFailed(
+                f"cannot reach Neo4j at {self.uri}: {type(exc).__name__}",
+                hint="is the server running there? (python scripts/neo4j/neo4j_server.py start)",
+            ) from None
+
+    # -- lifecycle -------------------------------------------------------------------------
+    def __enter__(self) -> Neo4jStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._driver.close()
+
+    def _session(self, read: bool = False):
+        from neo4j import READ_ACCESS, WRITE_ACCESS
+
+        return self._driver.session(
+            database=self.database,
+            default_access_mode=READ_ACCESS if read else WRITE_ACCESS,
+            fetch_size=10_000,
+        )
+
+    def _read(self, query: str, **params: Any) -> list[Any]:
+        def work(tx):
+            return list(tx.run(query, params))
+
+        with self._session(read=True) as session:
+            return self._guard(lambda: session.execute_read(work))
+
+    def _guard(self, fn: Callable[[], Any], hint: str = "check the query against docs/SCHEMA.md") -> Any:
+        from neo4j.exceptions import ClientError, DriverError, Neo4jError, ServiceUnavailable, SessionExpired
+
+        try:
+            return fn()
+        except (ServiceUnavailable, SessionExpired) as exc:
+            raise ConnectionFailed(
+                f"lost the connection to Neo4j at {self.uri}: {type(exc).__name__}",
+                hint="restart the server and run the same command again (loads resume)",
+            ) from None
+        except ClientError as exc:
+            if exc.code == "Neo.ClientError.Statement.AccessMode":
+                raise ReadOnlyError(
+                    "write query in a read-only session", hint="pass write=True / --write"
+                ) from None
+            raise StoreError(f"Neo4j: {exc.code}: {exc.message}", hint=hint) from None
+        except (Neo4jError, DriverError) as exc:
+            raise StoreError(f"Neo4j: {type(exc).__name__}: {exc}", hint=hint) from None
+
+    # -- schema ----------------------------------------------------------------------------
+    def ensure_schema(self, embedding_dims: int | None = None) -> None:
+        """Create the uniqueness constraints and lookup indexes (and the vector index for ``dims``)."""
+        queries = [
+            f"CREATE CONSTRAINT medkg_{label.lower()}_{key} IF NOT EXISTS "
+            f"FOR (n:{label}) REQUIRE n.{key} IS UNIQUE"
+            for label, key in CONSTRAINTS.items()
+        ]
+        queries += [
+            f"CREATE INDEX medkg_{label.lower()}_{prop} IF NOT EXISTS FOR (n:{label}) ON (n.{prop})"
+            for label, prop in INDEXES
+        ]
+        with self._session() as session:
+            for query in queries:
+                self._guard(lambda q=query: session.run(q).consume())
+            if embedding_dims:
+                self._vector_index(session, int(embedding_dims))
+            self._guard(lambda: session.run("CALL db.awaitIndexes(600)").consume())
+
+    def _vector_index(self, session: Any, dims: int) -> None:
+        rows = session.run(
+            "SHOW VECTOR INDEXES YIELD name, options WHERE name = $name RETURN options", name=VECTOR_INDEX
+        ).data()
+        if rows and rows[0]["options"]["indexConfig"].get("vector.dimensions") == dims:
+            return
+        if rows:
+            log.warning("re-creating vector index %s for %d dimensions", VECTOR_INDEX, dims)
+            session.run(f"DROP INDEX {VECTOR_INDEX} IF EXISTS").consume()
+        session.run(
+            f"CREATE VECTOR INDEX {VECTOR_INDEX} IF NOT EXISTS FOR (n:Image) ON n.embedding OPTIONS "
+            f"{{indexConfig: {{`vector.dimensions`: {dims}, `vector.similarity_function`: 'cosine', "
+            "`vector.quantization.enabled`: false}}"
+        ).consume()
+
+    # -- writing ---------------------------------------------------------------------------
+    def write(self, kg: KnowledgeGraph) -> WriteSummary:
+        """Load ``kg`` (see :meth:`load`); the store then holds ``kg`` (plus any other, unrelated data)."""
+        report = self.load(kg)
+        return WriteSummary(report.nodes, report.edges, report.checksum, report.seconds)
+
+    def load(
+        self,
+        kg: KnowledgeGraph,
+        *,
+        batch_size: int | None = None,
+        resume: bool = True,
+        prune: bool = False,
+        progress: Callable[[int], None] | None = None,
+        digest: str | None = None,
+    ) -> LoadReport:
+        """MERGE ``kg`` into the database in batches; re-running an interrupted load resumes it.
+
+        Parameters
+        ----------
+        batch_size:
+            Rows per transaction (default: the store's).
+        resume:
+            Skip the batches a previous, interrupted load of the same graph committed (looked up in
+            its ``:MedkgLoad`` journal by graph checksum). ``False`` replays every batch.
+        prune:
+            Afterwards delete medkg nodes and edges that are not in ``kg``, so the database holds
+            exactly ``kg``.
+        progress:
+            Called with the number of rows after each batch (for progress bars).
+        digest:
+            ``checksum(kg)`` when already known.
+
+        Examples
+        --------
+        >>> report = store.load(kg, batch_size=5_000)          # doctest: +SKIP
+        >>> report.relationships_created, report.skipped_batches  # doctest: +SKIP
+        (2104, 0)
+        """
+        t0 = time.perf_counter()
+        size = max(1, batch_size or self.batch_size)
+        kg.validate()
+        digest = digest or checksum(kg)
+        dims = kg.embeddings.vectors.shape[1] if kg.embeddings is not None else None
+        self.ensure_schema()
+        phases = _plan(kg)
+        total = sum(len(p.keys) for p in phases)
+        done = self._journal_rows(digest) if resume else 0
+        if done:
+            log.info("resuming the load of graph %s after %d of %d rows", digest[:12], done, total)
+        counters: dict[str, int] = defaultdict(int)
+        batches = skipped = written = 0
+        with self._session() as session:
+            # rows of the next batch are built in a thread while the server runs this one
+            for batch in _prefetched(_batches(phases, size, done)):
+                batches += 1
+                if batch is None:
+                    skipped += 1
+                    continue
+                name, query, rows, done_after = batch
+                got = self._guard(
+                    lambda q=query, r=rows, n=done_after: session.execute_write(
+                        _write_batch, q, r, digest, n, total
+                    ),
+                    hint=f"while writing {name}",
+                )
+                for key, value in got.items():
+                    counters[key] += value
+                written += len(rows)
+                if progress is not None:
+                    progress(len(rows))
+            self._guard(lambda: session.run(f"MATCH (j:{JOURNAL_LABEL}) DELETE j").consume())
+        if dims:
+            self.ensure_schema(dims)
+        pruned = self.prune(kg) if prune else 0
+        self._verify_counts(kg)
+        seconds = time.perf_counter() - t0
+        n_nodes = sum(len(nodes) for nodes in kg.nodes_by_label().values())
+        n_edges = total - n_nodes - 1
+        log.info(
+            "loaded graph %s into %s: %d rows in %d batches (%d skipped), %.1f s",
+            digest[:12], self.uri, written, batches, skipped, seconds,
+        )  # fmt: skip
+        return LoadReport(
+            n_nodes, n_edges, digest, seconds, batches, skipped, written,
+            counters["nodes_created"], counters["relationships_created"], counters["properties_set"], pruned,
+        )  # fmt: skip
+
+    def _journal_rows(self, digest: str) -> int:
+        rows = self._read(f"MATCH (j:{JOURNAL_LABEL} {{checksum: $c}}) RETURN j.rows_done AS n", c=digest)
+        return int(rows[0]["n"]) if rows else 0
+
+    def _verify_counts(self, kg: KnowledgeGraph) -> None:
+        stored = self.counts()
+        short = {name: (n, stored.get(name, 0)) for name, n in kg.counts().items() if stored.get(name, 0) < n}
+        if short:
+            raise StoreError(
+                f"after the load Neo4j holds fewer elements than the graph (expected, stored): {short}",
+                hint="run the load again; if it persists, report it",
+            )
+
+    def prune(self, kg: KnowledgeGraph) -> int:
+        """Delete stored medkg nodes and edges that are not in ``kg``; return how many went."""
+        gone = 0
+        edge_keys = {key for edges in (kg.structure, kg.findings, kg.relations, kg.ontology) for key in edges}
+        with self._session() as session:
+            for rel_type in self.rel_types():
+                src, dst = (str(x) for x in endpoint_labels(rel_type))
+                ks, kd = S.NODE_KEYS[src], S.NODE_KEYS[dst]
+                match = f"MATCH (a:{src})-[r:{rel_type}]->(b:{dst})"
+                stored = self._read(f"{match} RETURN a.{ks} AS s, b.{kd} AS t")
+                extra = [
+                    {"s": r["s"], "t": r["t"]} for r in stored if (rel_type, r["s"], r["t"]) not in edge_keys
+                ]
+                query = f"UNWIND $rows AS row {match} WHERE a.{ks} = row.s AND b.{kd} = row.t DELETE r"
+                gone += self._delete(session, query, extra)
+            for label, nodes in kg.nodes_by_label().items():
+                key = S.NODE_KEYS[str(label)]
+                stored = self._read(f"MATCH (n:{label}) RETURN n.{key} AS k")
+                extra = [r["k"] for r in stored if r["k"] not in nodes]
+                gone += self._delete(
+                    session, f"UNWIND $rows AS k MATCH (n:{label} {{{key}: k}}) DETACH DELETE n", extra
+                )
+        return gone
+
+    def _delete(self, session: Any, query: str, rows: list) -> int:
+        for start in range(0, len(rows), self.batch_size):
+            part = rows[start : start + self.batch_size]
+            self._guard(lambda p=part: session.execute_write(lambda tx: tx.run(query, rows=p).consume()))
+        return len(rows)
+
+    # -- reading ---------------------------------------------------------------------------
+    def counts(self) -> dict[str, int]:
+        """Stored nodes per schema label and relationships per medkg type (from Neo4j's count store)."""
+        out = {str(label): self._read(f"MATCH (n:{label}) RETURN count(n) AS n")[0]["n"] for label in Label}
+        for rel_type in self.rel_types():
+            n = self._read(f"MATCH ()-[r:{rel_type}]->() RETURN count(r) AS n")[0]["n"]
+            if n:
+                out[rel_type] = n
+        return out
+
+    def rel_types(self) -> list[str]:
+        """Relationship types in the database that are valid medkg types."""
+        rows = self._read("CALL db.relationshipTypes() YIELD relationshipType RETURN relationshipType AS t")
+        return sorted(r["t"] for r in rows if _valid_type(r["t"]))
+
+    def read_graph(self) -> KnowledgeGraph:
+        """The whole stored medkg graph, with settings and image embeddings."""
+        from medkg.graph.options import GraphOptions
+
+        kg = KnowledgeGraph()
+        by_label = kg.nodes_by_label()
+        for label in Label:
+            for row in self._read(f"MATCH (n:{label}) RETURN n {{.*, embedding: null}} AS p"):
+                node = S.node_from_properties(str(label), row["p"])
+                by_label[label][node.id] = node
+        for rel_type in self.rel_types():
+            for edge in self._edges(rel_type):
+                kg.add_edge(edge)
+        info = self._read(f"MATCH (n:{S.INFO_LABEL} {{id: $id}}) RETURN properties(n) AS p", id=S.INFO_ID)
+        encoder = ""
+        if info:
+            props = info[0]["p"]
+            options = props.get("build_options") or ""
+            kg.info = GraphInfo(
+                options=GraphOptions.from_json(options) if options else None,
+                naf=json.loads(props["naf"]) if props.get("naf") else None,
+            )
+            encoder = props.get("encoder") or ""
+        vectors = self._read(
+            "MATCH (n:Image) WHERE n.embedding IS NOT NULL RETURN n.id AS id, n.embedding AS v ORDER BY id"
+        )
+        if vectors:
+            kg.embeddings = ImageEmbeddings(
+                tuple(r["id"] for r in vectors),
+                np.asarray([r["v"] for r in vectors], dtype=np.float32),
+                encoder,
+            )
+        return kg
+
+    def _edges(self, rel_type: str, ids: list[str] | None = None, side: str = "out") -> Iterator:
+        src, dst = (str(x) for x in endpoint_labels(S.validate_rel_type(rel_type)))
+        ks, kd = S.NODE_KEYS[src], S.NODE_KEYS[dst]
+        where = (
+            "" if ids is None else (f" WHERE a.{ks} IN $ids" if side == "out" else f" WHERE b.{kd} IN $ids")
+        )
+        query = f"MATCH (a:{src})-[r:{rel_type}]->(b:{dst}){where} "
+        query += f"RETURN a.{ks} AS s, b.{kd} AS t, properties(r) AS p"
+        for row in self._read(query, ids=ids):
+            yield S.edge_from_properties(rel_type, row["s"], row["t"], row["p"])
+
+    def neighbours(
+        self, nodes: Sequence[NodeRef], relations: Sequence[str] | None = None, direction: Direction = "both"
+    ) -> KnowledgeGraph:
+        """See :meth:`medkg.store.base.GraphStore.neighbours`."""
+        types = self.rel_types()
+        if relations is not None:
+            wanted = {S.validate_rel_type(r) for r in relations}
+            types = [t for t in types if t in wanted]
+        ids_by_label: dict[str, list[str]] = defaultdict(list)
+        for ref in nodes:
+            ids_by_label[S.validate_label(ref.label)].append(ref.id)
+        out = KnowledgeGraph()
+        wanted_nodes: dict[str, set[str]] = defaultdict(set)
+        for label, ids in ids_by_label.items():
+            wanted_nodes[label].update(ids)
+        for rel_type in types:
+            src, dst = (str(x) for x in endpoint_labels(rel_type))
+            sides = []
+            if direction in ("out", "both") and src in ids_by_label:
+                sides.append(("out", ids_by_label[src]))
+            if direction in ("in", "both") and dst in ids_by_label:
+                sides.append(("in", ids_by_label[dst]))
+            for side, ids in sides:
+                for edge in self._edges(rel_type, ids, side):
+                    out.add_edge(edge)
+                    wanted_nodes[src].add(edge.source)
+                    wanted_nodes[dst].add(edge.target)
+        self._fill_nodes(out, wanted_nodes)
+        return out
+
+    def _fill_nodes(self, kg: KnowledgeGraph, wanted: dict[str, set[str]]) -> None:
+        by_label = kg.nodes_by_label()
+        for label, ids in wanted.items():
+            missing = sorted(i for i in ids if i not in by_label[Label(label)])
+            if not missing:
+                continue
+            key = S.NODE_KEYS[label]
+            query = f"MATCH (n:{label}) WHERE n.{key} IN $ids RETURN n {{.*, embedding: null}} AS p"
+            for row in self._read(query, ids=missing):
+                node = S.node_from_properties(label, row["p"])
+                by_label[Label(label)][node.id] = node
+
+    def subgraph(
+        self,
+        concepts: Sequence[str] = (),
+        images: Sequence[str] = (),
+        hops: int = 1,
+        relations: Sequence[str] | None = None,
+    ) -> KnowledgeGraph:
+        """See :meth:`medkg.store.base.GraphStore.subgraph` (breadth-first, like the embedded store)."""
+        frontier = {NodeRef("Concept", c) for c in concepts} | {NodeRef("Image", i) for i in images}
+        seen = set(frontier)
+        out = KnowledgeGraph()
+        grouped: dict[str, set[str]] = defaultdict(set)
+        for ref in frontier:
+            grouped[ref.label].add(ref.id)
+        self._fill_nodes(out, grouped)
+        for _ in range(max(0, hops)):
+            if not frontier:
+                break
+            step = self.neighbours(sorted(frontier, key=lambda r: (r.label, r.id)), relations)
+            for label, node in step.nodes():
+                out.nodes_by_label()[label].setdefault(node.id, node)
+            for edge in step.edges():
+                out.add_edge(edge)
+            reached = {NodeRef(str(label), node.id) for label, node in step.nodes()}
+            frontier = reached - seen
+            seen |= reached
+        return out
+
+    def knn(self, embedding: np.ndarray, k: int = 10) -> list[tuple[str, float]]:
+        """The ``k`` images most similar (cosine) to ``embedding``, from the vector index.
+
+        Candidates come from ``db.index.vector.queryNodes`` (:data:`CANDIDATES` * k, at least 100)
+        and are re-ranked by exact cosine similarity, ties by image id, as the embedded store ranks.
+        """
+        query = np.asarray(embedding, dtype=np.float64).reshape(-1)
+        index = self._read(
+            "SHOW VECTOR INDEXES YIELD name, options WHERE name = $name RETURN options", name=VECTOR_INDEX
+        )
+        if not index:
+            raise StoreError(
+                f"no vector index {VECTOR_INDEX} in {self.uri}", hint="load a graph with image embeddings"
+            )
+        dims = index[0]["options"]["indexConfig"]["vector.dimensions"]
+        if query.shape[0] != dims:
+            raise StoreError(
+                f"query has {query.shape[0]} dimensions, the store {dims}", hint="use the store's encoder"
+            )
+        rows = self._read(
+            "CALL db.index.vector.queryNodes($index, $n, $q) YIELD node "
+            "RETURN node.id AS id, node.embedding AS v",
+            index=VECTOR_INDEX, n=max(CANDIDATES * k, 100), q=query.tolist(),
+        )  # fmt: skip
+        if not rows:
+            return []
+        vectors = np.asarray([r["v"] for r in rows], dtype=np.float64)
+        norms = np.linalg.norm(vectors, axis=1) * (np.linalg.norm(query) or 1.0)
+        sims = (vectors @ query) / np.where(norms == 0, 1.0, norms)
+        ranked = sorted(
+            ((r["id"], float(s)) for r, s in zip(rows, sims, strict=True)), key=lambda t: (-t[1], t[0])
+        )
+        return ranked[:k]
+
+    def cypher(
+        self, query: str, params: dict[str, Any] | None = None, write: bool = False
+    ) -> list[dict[str, Any]]:
+        """Run Neo4j Cypher; rows as dicts. Read-only unless ``write=True``.
+
+        Read-only means three checks: no write clause outside strings/comments, the server's own
+        ``EXPLAIN`` classifies the query as read-only, and it runs in a READ transaction.
+        """
+        params = dict(params or {})
+        if not write:
+            clause = write_clause(query)
+            if clause is not None:
+                raise ReadOnlyError(
+                    f"the query contains the write clause {clause.upper()!r}",
+                    hint="pass write=True / --write",
+                )
+
+        def work(tx):
+            if not write:
+                kind = tx.run("EXPLAIN " + query, params).consume().query_type
+                if kind != "r":
+                    raise ReadOnlyError(
+                        f"Neo4j classifies the query as {kind!r}, not read-only",
+                        hint="pass write=True / --write",
+                    )
+            result = tx.run(query, params)
+            return [{k: _plain(v) for k, v in record.items()} for record in result]
+
+        with self._session(read=not write) as session:
+            run = session.execute_write if write else session.execute_read
+            return self._guard(lambda: run(work))
+
+
+def read_neo4j(uri: str | None = None, **connection: Any) -> KnowledgeGraph:
+    """Read the whole medkg graph from Neo4j (what ``KnowledgeGraph.from_neo4j`` calls).
+
+    Examples
+    --------
+    >>> kg = read_neo4j("bolt://127.0.0.1:7687")            # doctest: +SKIP
+    """
+    with Neo4jStore(uri, **connection) as store:
+        return store.read_graph()
+
+
+# -- helpers -------------------------------------------------------------------------------
+def _write_batch(tx: Any, query: str, rows: list[dict[str, Any]], digest: str, done: int, total: int) -> dict:
+    counters = tx.run(query, rows=rows).consume().counters
+    tx.run(
+        f"MERGE (j:{JOURNAL_LABEL} {{checksum: $c}}) SET j.rows_done = $done, j.rows_total = $total",
+        c=digest, done=done, total=total,
+    ).consume()  # fmt: skip
+    return {
+        "nodes_created": counters.nodes_created,
+        "relationships_created": counters.relationships_created,
+        "properties_set": counters.properties_set,
+    }
+
+
+def _batches(phases: list[_Phase], size: int, done: int) -> Iterator[Callable[[], tuple | None]]:
+    """Jobs building each batch ``(name, query, rows, rows done after it)``; None for a skipped one.
+
+    Rows before global row ``done`` (committed by an interrupted load of the same graph) are skipped.
+    """
+    offset = 0
+    for phase in phases:
+        for start in range(0, len(phase.keys), size):
+            stop = min(start + size, len(phase.keys))
+            if offset + stop <= done:
+                yield lambda: None
+                continue
+            lo = max(start, done - offset)
+            yield lambda p=phase, lo=lo, stop=stop, after=offset + stop: (
+                p.name,
+                p.query,
+                p.rows(p.keys[lo:stop]),
+                after,
+            )
+        offset += len(phase.keys)
+
+
+def _prefetched(jobs: Iterator[Callable[[], Any]]) -> Iterator[Any]:
+    """Results of ``jobs`` in order, each computed in a worker thread while the previous is used."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1, thread_name_prefix="medkg-rows") as pool:
+        ahead = None
+        for job in jobs:
+            nxt = pool.submit(job)
+            if ahead is not None:
+                yield ahead.result()
+            ahead = nxt
+        if ahead is not None:
+            yield ahead.result()
+
+
+def _valid_type(name: str) -> bool:
+    try:
+        S.validate_rel_type(name)
+    except Exception:  # noqa: BLE001 - any non-medkg type in a shared database
+        return False
+    return True
+
+
+def _plan(kg: KnowledgeGraph) -> list[_Phase]:
+    """Deterministic write plan: nodes by label, the graph info, then edges by type; rows sorted by key."""
+    vectors: dict[str, np.ndarray] = {}
+    if kg.embeddings is not None:
+        vectors = dict(zip(kg.embeddings.ids, kg.embeddings.vectors, strict=True))
+    phases = []
+    for label, nodes in kg.nodes_by_label().items():
+
+        def node_rows(keys, nodes=nodes, label=str(label)):
+            rows = []
+            for key in keys:
+                props = S.node_properties(label, nodes[key])
+                if label == "Image":
+                    vector = vectors.get(key)
+                    props["embedding"] = None if vector is None else np.asarray(vector, dtype=float).tolist()
+                rows.append(props)
+            return rows
+
+        phases.append(_Phase(str(label), node_query(str(label)), sorted(nodes), node_rows))
+    options_json = kg.info.options.to_json() if kg.info.options else ""
+    encoder = kg.embeddings.encoder if kg.embeddings is not None else ""
+    info = S.info_properties(options_json, kg.info.naf, encoder)
+    phases.append(_Phase(S.INFO_LABEL, node_query(S.INFO_LABEL), [S.INFO_ID], lambda keys: [info]))
+    by_type: dict[str, dict] = defaultdict(dict)
+    for edges in (kg.structure, kg.findings, kg.relations, kg.ontology):
+        for key, edge in edges.items():
+            by_type[key[0]][key] = edge
+    for rel_type in sorted(by_type):
+        edges = by_type[rel_type]
+
+        def edge_rows(keys, edges=edges):
+            return [{"s": k[1], "t": k[2], **S.edge_properties(edges[k])} for k in keys]
+
+        phases.append(_Phase(rel_type, edge_query(rel_type), sorted(edges), edge_rows))
+    return phases
+
+
+def _plain(value: Any) -> Any:
+    from neo4j.graph import Node, Path, Relationship
+
+    if isinstance(value, Node | Relationship):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, Path):
+        return [_plain(n) for n in value.nodes]
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if hasattr(value, "iso_format"):
+        return value.iso_format()
+    return value
