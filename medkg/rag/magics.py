@@ -1,8 +1,11 @@
-"""IPython extension: ``%load_ext medkg`` gives ``%medkg_store PATH`` and a ``%%cypher`` cell magic.
+"""IPython extension: ``%load_ext medkg`` gives ``%medkg_store`` and a ``%%cypher`` cell magic.
 
-``%%cypher`` runs the cell against the current store (the last one passed to :func:`use_store`
-or opened with ``%medkg_store``; embedded or Neo4j) and shows a pandas DataFrame. The function
-:func:`load_ipython_extension` is re-exported by ``medkg/__init__.py``.
+``%%cypher`` runs the cell (read-only) against the current store — the last one passed to
+:func:`use_store` or opened with ``%medkg_store PATH`` (a LadybugDB store directory) or
+``%medkg_store bolt://host:7687`` (Neo4j; credentials from ``$NEO4J_USERNAME`` /
+``$NEO4J_PASSWORD``) — and returns a pandas DataFrame. ``%%cypher NAME`` also stores the frame
+in the variable ``NAME``. Queries are in the store's dialect (LadybugDB: ``label(r)``; Neo4j:
+``type(r)``). :func:`load_ipython_extension` is re-exported by ``medkg/__init__.py``.
 
 Examples
 --------
@@ -33,7 +36,7 @@ def run_cypher(query: str, store: Any = None):
 
     from medkg.errors import StoreError
 
-    store = store or current_store()
+    store = current_store() if store is None else store
     if store is None:
         raise StoreError(
             "no current store", hint="call medkg.rag.magics.use_store(store) or %medkg_store PATH"
@@ -41,17 +44,36 @@ def run_cypher(query: str, store: Any = None):
     return pd.DataFrame(store.cypher(query.strip()))
 
 
+def open_store(target: str) -> Any:
+    """A store for ``target``: a ``bolt://``/``neo4j://`` URI (Neo4j) or a LadybugDB store directory."""
+    if target.split("://", 1)[0] in ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc"):
+        from medkg.store.neo4j import Neo4jStore
+
+        return Neo4jStore(target)
+    from medkg.store.ladybug import LadybugStore
+
+    return LadybugStore(target)
+
+
 def load_ipython_extension(ipython: Any) -> None:
     """Register ``%%cypher`` and ``%medkg_store`` (called by ``%load_ext medkg``)."""
 
     def cypher(line: str, cell: str):
-        return run_cypher(cell)
+        frame = run_cypher(cell)
+        name = line.strip()
+        if name:
+            if not name.isidentifier():
+                from medkg.errors import ConfigError
+
+                raise ConfigError(f"%%cypher {name!r}: not a variable name", hint="use %%cypher NAME")
+            ipython.user_ns[name] = frame
+        return frame
 
     def medkg_store(line: str):
-        from medkg.store.ladybug import LadybugStore
-
-        use_store(LadybugStore(line.strip()))
-        return None
+        target = line.strip()
+        if target:  # the previous store stays open: the user may still hold it
+            use_store(open_store(target))
+        return current_store()
 
     ipython.register_magic_function(cypher, magic_kind="cell", magic_name="cypher")
     ipython.register_magic_function(medkg_store, magic_kind="line", magic_name="medkg_store")
