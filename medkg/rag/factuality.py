@@ -1,12 +1,23 @@
 """Factuality checker: extract statements from generated text and compare them with a case's facts.
 
 The *reference* for a case is either the graph's finding edges of an image or study
-(:func:`reference_from_graph`) or a list of manual codes (:func:`reference_from_codes`, closed
-world: an unlisted finding counts as absent). Each extracted mention becomes a
-:class:`Statement` that is ``supported``, ``contradicted`` (negates a present finding, asserts an
-absent or — closed world — unlisted one, or names the wrong side) or ``unsupported``; anatomy and
-hypothetical/historical mentions are ``not_checked``. Concepts match when equal or related by
-``is_a`` in the ontology.
+(:func:`reference_from_graph`: open world, only NEGATIVE edges make a finding absent) or a list of
+manual codes (:func:`reference_from_codes`: closed world only over a *vocabulary* the codes are
+complete for — by default the ChestX-ray14 findings, which every Open-i report is coded for; any
+other unlisted finding is unknown, not absent). Each extracted mention becomes a
+:class:`Statement` that is
+
+- ``contradicted``: negates a present finding (on its coded side, when the negation names one),
+  asserts an absent finding (or an unlisted one the reference is complete for), or names the
+  wrong side;
+- ``supported``: agrees with the reference;
+- ``unsupported``: the reference says nothing about it (open world);
+- ``not_checked``: anatomy, hypothetical or historical mentions.
+
+A mention that is the target of a ``suggestive_of`` relation ("opacity suggestive of pneumonia")
+is a hypothesis and is checked as *uncertain*, never as an assertion of presence; "No finding"
+("no acute disease") contradicts only a case with a present finding of the vocabulary.
+Concepts match when equal or related by ``is_a`` in the ontology.
 
 Examples
 --------
@@ -25,7 +36,7 @@ Pneumothorax | supported | absent, as the case
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -35,14 +46,30 @@ from medkg.rag.gold import resolve_codes
 ANATOMY_TUIS = frozenset({"T017", "T022", "T023", "T024", "T025", "T026", "T029", "T030"})
 
 
+#: The concept of "no finding" / "no acute disease" statements.
+NO_FINDING_CUI = "MKG:no_finding"
+
+
 @dataclass(frozen=True)
 class Reference:
-    """What is known about one case: present findings (with coded sides), absent, uncertain."""
+    """What is known about one case: present findings (with coded sides), absent, uncertain.
+
+    ``closed_world`` makes every unlisted finding absent; ``vocabulary`` does so only for those
+    concepts and their ``is_a`` descendants (not their ancestors: a case complete for emphysema
+    says nothing about other obstructive lung diseases).
+    """
 
     present: dict[str, frozenset[str]] = field(default_factory=dict)
     absent: frozenset[str] = frozenset()
     uncertain: frozenset[str] = frozenset()
     closed_world: bool = False
+    vocabulary: frozenset[str] = frozenset()
+
+    def closed_for(self, cui: str, onto) -> bool:
+        """Whether an unlisted ``cui`` counts as absent."""
+        if self.closed_world or cui in self.vocabulary:
+            return True
+        return bool(self.vocabulary and cui in onto and onto.ancestors(cui) & self.vocabulary)
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,10 +110,47 @@ class FactualityReport:
         return factuality_html(self)
 
 
-def reference_from_codes(codes: str, ontology) -> Reference:
-    """A closed-world reference from manual codes (``Head/qualifier;...``)."""
+def reference_from_codes(
+    codes: str, ontology, vocabulary: str | Collection[str] | None = "chestxray14"
+) -> Reference:
+    """A reference from manual codes (``Head/qualifier;...``).
+
+    Parameters
+    ----------
+    codes, ontology:
+        The codes and the ontology their heads resolve through.
+    vocabulary:
+        The findings the codes are complete for (unlisted ones count as absent): a label schema
+        name (its root concepts, default ChestX-ray14), CUIs, or ``None`` for a closed world over
+        every finding.
+
+    Examples
+    --------
+    >>> from medkg.ontology.model import Concept, Ontology
+    >>> onto = Ontology.from_parts([Concept("C0032227", "Pleural effusion")])
+    >>> ref = reference_from_codes("Pleural Effusion/left", onto, vocabulary=["C0032326"])
+    >>> ref.present, sorted(ref.vocabulary), ref.closed_world
+    ({'C0032227': frozenset({'left'})}, ['C0032326'], False)
+    """
     gold = resolve_codes(codes, ontology)
-    return Reference(present=dict(gold.sides), closed_world=True)
+    if vocabulary is None:
+        return Reference(present=dict(gold.sides), closed_world=True)
+    return Reference(present=dict(gold.sides), vocabulary=_vocabulary(vocabulary, ontology))
+
+
+def _vocabulary(vocabulary: str | Collection[str], ontology) -> frozenset[str]:
+    if not isinstance(vocabulary, str):
+        return frozenset(vocabulary)
+    key = (id(ontology), vocabulary)
+    if key not in _VOCABULARIES:
+        from medkg.labels import label_mapper
+
+        mapper = label_mapper(vocabulary, ontology)
+        _VOCABULARIES[key] = frozenset().union(*(inc for inc, _ in mapper.roots.values()))
+    return _VOCABULARIES[key]
+
+
+_VOCABULARIES: dict[tuple[int, str], frozenset[str]] = {}
 
 
 def reference_from_graph(graph: Any, image_or_study: str) -> Reference:
@@ -168,15 +232,22 @@ def check_facts(
                 "check_facts needs a case", hint="pass graph= and image_or_study=, reference= or codes="
             )
     ext = extractor.extract(text, "checked")
+    hypotheses = suggested_mentions(ext)
     out = []
-    for m in ext.mentions:
+    for n, m in enumerate(ext.mentions):
         sentence = ""
         if 0 <= m.sentence < len(ext.sentences):
             span = ext.sentences[m.sentence]
             sentence = ext.text[span.start : span.end]
-        verdict, reason = _verdict(m, reference, onto)
-        out.append(Statement(sentence, m.cui, m.name, m.assertion.value, m.laterality, verdict, reason))
+        verdict, reason = _verdict(m, reference, onto, n in hypotheses)
+        assertion = "uncertain" if n in hypotheses and m.assertion.value == "present" else m.assertion.value
+        out.append(Statement(sentence, m.cui, m.name, assertion, m.laterality, verdict, reason))
     return FactualityReport(tuple(out))
+
+
+def suggested_mentions(extraction) -> set[int]:
+    """Indexes of mentions that are the target of a ``suggestive_of`` relation (hypotheses)."""
+    return {r.target for r in extraction.relations if r.kind == "suggestive_of"}
 
 
 def _related(cui: str, others: Sequence[str] | set[str] | dict, onto) -> list[str]:
@@ -187,7 +258,7 @@ def _related(cui: str, others: Sequence[str] | set[str] | dict, onto) -> list[st
     return [o for o in others if o in up or (o in onto and cui in onto.ancestors(o))]
 
 
-def _verdict(m, ref: Reference, onto) -> tuple[str, str]:
+def _verdict(m, ref: Reference, onto, hypothesis: bool = False) -> tuple[str, str]:
     concept = onto.get(m.cui)
     tuis = set(concept.tuis if concept is not None else m.semantic_types)
     if tuis and tuis <= ANATOMY_TUIS:
@@ -196,6 +267,10 @@ def _verdict(m, ref: Reference, onto) -> tuple[str, str]:
         return "not_checked", "hypothetical or historical"
     present = _related(m.cui, ref.present, onto)
     assertion = m.assertion.value
+    if hypothesis and assertion == "present":
+        assertion = "uncertain"  # the target of "X suggestive of Y" is a hypothesis
+    if m.cui == NO_FINDING_CUI and assertion == "present":
+        return _no_finding(ref, onto)
     if assertion == "present":
         if present:
             sides = set().union(*(ref.present[c] for c in present))
@@ -207,16 +282,31 @@ def _verdict(m, ref: Reference, onto) -> tuple[str, str]:
             return "contradicted", "asserted present, the case says absent"
         if _related(m.cui, ref.uncertain, onto):
             return "unsupported", "asserted present, the case is uncertain"
-        if ref.closed_world:
+        if ref.closed_for(m.cui, onto):
             return "contradicted", "asserted present, not among the case's findings"
         return "unsupported", "not in the case's facts"
     if assertion == "absent":
         exact = [c for c in present if c == m.cui or (c in onto and m.cui in onto.ancestors(c))]
+        sides = set().union(*(ref.present[c] for c in exact)) if exact else set()
+        if exact and m.laterality in ("left", "right") and sides and not sides & {m.laterality, "bilateral"}:
+            return (
+                "supported",
+                f"absent on the {m.laterality}, the case has it on the {'/'.join(sorted(sides))}",
+            )
         if exact:
             return "contradicted", "negates a present finding"
-        if ref.closed_world or _related(m.cui, ref.absent, onto):
+        if ref.closed_for(m.cui, onto) or _related(m.cui, ref.absent, onto):
             return "supported", "absent, as the case"
         return "unsupported", "not in the case's facts"
     if present or _related(m.cui, ref.uncertain, onto):
         return "supported", "uncertain, the case has it"
     return "unsupported", "uncertain, not in the case's facts"
+
+
+def _no_finding(ref: Reference, onto) -> tuple[str, str]:
+    """ "No finding" / "no acute disease": contradicted by a present finding the reference is complete for."""
+    if NO_FINDING_CUI in ref.present:
+        return "supported", "no finding, as the case"
+    if any(c != NO_FINDING_CUI and ref.closed_for(c, onto) for c in ref.present):
+        return "contradicted", "says no finding, the case has findings"
+    return "unsupported", "no finding: the case's findings are outside what it is complete for"

@@ -4,11 +4,15 @@ For each test report (never in the graph) and each real sentence of its FINDINGS
 
 - *unmodified*: the sentence as written; a contradicted statement is a false alarm;
 - *negated*: a finding the codes say is present, restated negated (``No <mention>.``);
-- *unlisted*: a common finding the codes do not list (nor any is_a relative), asserted
+- *unlisted*: a common finding the codes do not list (nor any is_a relative) and are complete
+  for (the reference's vocabulary, by default the ChestX-ray14 findings), asserted
   (``There is <finding>.``);
 - *flipped*: a sentence whose present finding is coded on one side only, with left/right swapped.
 
-A modification is detected when the statement about the modified concept is contradicted.
+A modification is detected when the statement about the modified concept is contradicted. The
+reference is :func:`~medkg.rag.factuality.reference_from_codes` with ``vocabulary``: outside it,
+an unlisted finding is unknown (open world), so findings the coders record under another head
+("sternotomy" coded as Surgical Instruments) are not false alarms.
 
 Examples
 --------
@@ -23,7 +27,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from medkg.rag.factuality import Reference, _related, _verdict, reference_from_codes
+from medkg.rag.factuality import Reference, _related, _verdict, reference_from_codes, suggested_mentions
 
 #: Findings asserted when a report's codes do not list them (names resolved through the ontology).
 UNLISTED = (
@@ -37,6 +41,8 @@ UNLISTED = (
     "emphysema",
     "pulmonary nodule",
     "rib fracture",
+    "pulmonary fibrosis",
+    "pleural thickening",
 )
 _SIDE = re.compile(r"\b(left|right)\b", re.IGNORECASE)
 
@@ -81,6 +87,7 @@ def evaluate_factuality(
     gold_column: str = "MeSH",
     extractor=None,
     examples: int = 3,
+    vocabulary: str | None = "chestxray14",
 ) -> FactualityResult:
     """Build and check the three kinds of contradiction plus unmodified sentences (module docstring)."""
     from medkg.rag.evaluation import read_records
@@ -97,14 +104,16 @@ def evaluate_factuality(
             unlisted.append((name, found[0].cui))
     result = FactualityResult()
     for n_report, (rec, codes) in enumerate(read_records(test, id_column, list(text_columns), gold_column)):
-        ref = reference_from_codes(codes, onto)
+        ref = reference_from_codes(codes, onto, vocabulary)
         if not ref.present:
             continue
         ext = extractor.extract(rec.sections, rec.report_id)
+        hypotheses = suggested_mentions(ext)
         for span in ext.sentences:
             sentence = ext.text[span.start : span.end].strip()
-            mentions = [m for m in ext.mentions if m.sentence == span.index]
-            verdicts = [_verdict(m, ref, onto)[0] for m in mentions]
+            numbered = [(n, m) for n, m in enumerate(ext.mentions) if m.sentence == span.index]
+            mentions = [m for _, m in numbered]
+            verdicts = [_verdict(m, ref, onto, n in hypotheses)[0] for n, m in numbered]
             if not any(v != "not_checked" for v in verdicts):
                 continue
             result.unmodified += 1
@@ -129,7 +138,11 @@ def evaluate_factuality(
                         rec.report_id,
                         examples,
                     )
-        candidates = [(name, cui) for name, cui in unlisted if not _related(cui, ref.present, onto)]
+        candidates = [
+            (name, cui)
+            for name, cui in unlisted
+            if not _related(cui, ref.present, onto) and ref.closed_for(cui, onto)
+        ]
         if candidates:
             name, cui = candidates[n_report % len(candidates)]
             _try(result, "unlisted", f"There is {name}.", cui, ref, extractor, rec.report_id, examples)
@@ -149,9 +162,10 @@ def _try(
     result.built[kind] += 1
     ext = extractor.extract({"findings": text}, rid)
     onto = extractor.ontology
+    hypotheses = suggested_mentions(ext)
     hit = any(
-        _verdict(m, ref, onto)[0] == "contradicted"
-        for m in ext.mentions
+        _verdict(m, ref, onto, n in hypotheses)[0] == "contradicted"
+        for n, m in enumerate(ext.mentions)
         if m.cui == cui or _related(m.cui, [cui], onto)
     )
     if hit:

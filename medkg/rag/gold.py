@@ -32,10 +32,14 @@ class GoldFindings:
     cuis: frozenset[str]
     sides: dict[str, frozenset[str]]
     unresolved: tuple[str, ...] = ()
+    groups: tuple[frozenset[str], ...] = ()  # one per distinct code head: the CUIs it resolves to
 
 
 def resolve_codes(value: str, ontology: Ontology) -> GoldFindings:
     """Resolve each code's head through ``ontology.lookup``; qualifiers give laterality.
+
+    A head that resolves to several CUIs (two ontology entries named "Scoliosis") is one
+    finding: ``groups`` keeps one CUI set per distinct head.
 
     Examples
     --------
@@ -48,12 +52,17 @@ def resolve_codes(value: str, ontology: Ontology) -> GoldFindings:
     cuis: set[str] = set()
     sides: dict[str, set[str]] = {}
     unresolved = []
+    groups: dict[frozenset[str], None] = {}
     for head, qualifiers in parse_codes(value):
         found = [c.cui for c in ontology.lookup(head)]
         if not found:
             unresolved.append(head)
+        else:
+            groups[frozenset(found)] = None
         side = {q.lower() for q in qualifiers if q.lower() in SIDES}
         for cui in found:
             cuis.add(cui)
             sides.setdefault(cui, set()).update(side)
-    return GoldFindings(frozenset(cuis), {c: frozenset(s) for c, s in sides.items()}, tuple(unresolved))
+    return GoldFindings(
+        frozenset(cuis), {c: frozenset(s) for c, s in sides.items()}, tuple(unresolved), tuple(groups)
+    )

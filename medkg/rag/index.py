@@ -2,8 +2,12 @@
 
 :class:`GraphIndex` is built once from any :class:`~medkg.store.base.GraphStore`
 (``store.read_graph()``) or from a :class:`~medkg.graph.model.KnowledgeGraph`. It keeps ids,
-counts and edges, not provenance text; retrievers fetch sentences from the store for the few
-facts they return.
+counts and edges, and (``sentences=True``, the default) the evidence sentences of positive
+finding edges that ``read_graph`` already loaded, so a query needs no store round trip.
+
+With an ``ontology``, anatomy the graph's concepts are ``part_of`` (transitively) becomes a
+*rolled-up* concept: an image has it when it has any of its parts ("right upper lobe" →
+"Lung"). Rolled-up concepts are marked in :attr:`GraphIndex.rolled_up` (concept → its parts).
 
 Examples
 --------
@@ -49,6 +53,8 @@ class GraphIndex:
     links: dict[str, list[Link]] = field(default_factory=dict)
     semantic_types: dict[str, tuple[str, ...]] = field(default_factory=dict)
     encoder: str = ""
+    rolled_up: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    evidence: dict[tuple[str, str], tuple] | None = None
 
     def __post_init__(self) -> None:
         self.image_pos = {i: n for n, i in enumerate(self.images)}
@@ -61,28 +67,49 @@ class GraphIndex:
         return len(self.images)
 
     @classmethod
-    def from_store(cls, store) -> GraphIndex:
+    def from_store(cls, store, ontology=None, sentences: bool = True) -> GraphIndex:
         """Index a store through the protocol (one ``read_graph`` call)."""
-        return cls.from_graph(store.read_graph())
+        return cls.from_graph(store.read_graph(), ontology=ontology, sentences=sentences)
 
     @classmethod
-    def from_graph(cls, kg: KnowledgeGraph) -> GraphIndex:
+    def from_graph(cls, kg: KnowledgeGraph, ontology=None, sentences: bool = True) -> GraphIndex:
+        """Index a graph; ``ontology`` adds rolled-up ``part_of`` anatomy (module docstring).
+
+        Examples
+        --------
+        >>> GraphIndex.from_graph(KnowledgeGraph(), sentences=False).evidence is None
+        True
+        """
         images = sorted(kg.images)
-        concepts = sorted(kg.concepts)
+        wholes = _part_of_closure(kg.concepts, ontology) if ontology is not None else {}
+        rolled: dict[str, list[str]] = defaultdict(list)
+        for part, above in wholes.items():
+            for whole in above:
+                rolled[whole].append(part)
+        concepts = sorted(kg.concepts) + sorted(set(rolled) - set(kg.concepts))
         ipos = {i: n for n, i in enumerate(images)}
         cpos = {c: n for n, c in enumerate(concepts)}
         cells: dict[str, tuple[list[int], list[int]]] = {a: ([], []) for a in ASSERTIONS}
+        evidence: dict[tuple[str, str], tuple] | None = {} if sentences else None
         for edge in kg.kept_findings():
-            rows, cols = cells[str(edge.type)]
+            kind = str(edge.type)
+            rows, cols = cells[kind]
             rows.append(ipos[edge.source])
             cols.append(cpos[edge.target])
+            if kind == "POSITIVE":
+                for whole in wholes.get(edge.target, ()):
+                    rows.append(ipos[edge.source])
+                    cols.append(cpos[whole])
+                if evidence is not None and edge.evidence:
+                    evidence[(edge.source, edge.target)] = edge.evidence
         shape = (len(images), len(concepts))
         matrices = {
             a: sparse.csr_matrix((np.ones(len(r), dtype=np.float32), (r, c)), shape=shape)
             for a, (r, c) in cells.items()
         }
         for m in matrices.values():
-            m.data[:] = 1.0  # duplicates (none expected) count once
+            m.sum_duplicates()
+            m.data[:] = 1.0  # an image counts once per concept (rolled-up parts overlap)
         study_reports: dict[str, list[str]] = defaultdict(list)
         study_images: dict[str, list[str]] = defaultdict(list)
         links: dict[str, list[Link]] = defaultdict(list)
@@ -103,15 +130,28 @@ class GraphIndex:
         for ont in kg.ontology.values():
             links[ont.source].append(Link(ont.type, ont.target, 0, True, ont.sabs))
             links[ont.target].append(Link(ont.type, ont.source, 0, False, ont.sabs))
+        names = {c: node.name for c, node in kg.concepts.items()}
+        for whole in rolled:
+            concept = ontology.get(whole)
+            names.setdefault(whole, concept.name if concept is not None else whole)
+            for part in rolled[whole]:
+                links[part].append(Link("PART_OF", whole, 0, True, ("ontology",)))
+                links[whole].append(Link("PART_OF", part, 0, False, ("ontology",)))
+        types = {c: node.semantic_types for c, node in kg.concepts.items()}
+        for whole in set(rolled) - set(kg.concepts):
+            concept = ontology.get(whole)
+            types[whole] = tuple(concept.tuis) if concept is not None else ()
         return cls(
             images=images,
             concepts=concepts,
-            names={c: node.name for c, node in kg.concepts.items()},
+            names=names,
             matrices=matrices,
             image_reports=image_reports,
             links=dict(links),
-            semantic_types={c: node.semantic_types for c, node in kg.concepts.items()},
+            semantic_types=types,
             encoder=kg.embeddings.encoder if kg.embeddings is not None else "",
+            rolled_up={w: tuple(sorted(p)) for w, p in rolled.items()},
+            evidence=evidence,
         )
 
     # -- lookups -----------------------------------------------------------------------------
@@ -161,3 +201,23 @@ class GraphIndex:
                 seen[rid] = None
         ids = sorted(seen)
         return tuple(ids[:limit] if limit else ids)
+
+
+def _part_of_closure(concepts, ontology) -> dict[str, set[str]]:
+    """Per graph concept, the anatomy it is ``part_of`` in the ontology, transitively."""
+    parents: dict[str, set[str]] = defaultdict(set)
+    for rel in ontology.relations:
+        if rel.rela == "part_of":
+            parents[rel.head].add(rel.tail)
+    out: dict[str, set[str]] = {}
+    for cui in concepts:
+        seen: set[str] = set()
+        todo = list(parents.get(cui, ()))
+        while todo:
+            whole = todo.pop()
+            if whole not in seen:
+                seen.add(whole)
+                todo.extend(parents.get(whole, ()))
+        if seen:
+            out[cui] = seen
+    return out

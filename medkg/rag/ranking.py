@@ -21,7 +21,7 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -70,7 +70,11 @@ class QueryConcept:
 
 
 def rank_concepts(
-    index: GraphIndex, query: Sequence[QueryConcept], weights: RankingWeights | None = None, limit: int = 50
+    index: GraphIndex,
+    query: Sequence[QueryConcept],
+    weights: RankingWeights | None = None,
+    limit: int = 50,
+    exclude: Collection[str] = (),
 ) -> list[Fact]:
     """Ranked facts ``(query concept, relation, candidate)``, one per candidate, best first.
 
@@ -84,6 +88,9 @@ def rank_concepts(
         Ranking settings (default :class:`RankingWeights`).
     limit:
         Facts returned at most.
+    exclude:
+        Concepts known to be absent for this query (e.g. the labels of a closed label set that
+        the query does not list); never returned.
 
     Returns
     -------
@@ -99,7 +106,7 @@ def rank_concepts(
     if not query or not index.concepts:
         return []
     prior = index.df["POSITIVE"] / n_img
-    excluded = set().union(*(q.members for q in query))
+    excluded = set().union(*(q.members for q in query)) | set(exclude)
     per_query: list[np.ndarray] = []
     rows_by_query: list[np.ndarray] = []
     bonus_parts: list[dict[int, tuple[str, float, int]]] = []

@@ -57,6 +57,9 @@ class Retriever:
         Links a free-text question to concepts; default: :func:`medkg.extract.default_extractor`.
     neighbours:
         Nearest images used for an image query.
+    ontology:
+        Optional ontology: anatomy the graph's concepts are ``part_of`` becomes retrievable
+        (:class:`~medkg.rag.index.GraphIndex`).
     """
 
     def __init__(
@@ -67,12 +70,14 @@ class Retriever:
         encoder: Any = None,
         extractor: Any = None,
         neighbours: int = 10,
+        ontology: Any = None,
     ) -> None:
         self.store = store
         self.weights = weights or RankingWeights()
         self._encoder = encoder
         self._extractor = extractor
         self.neighbours = neighbours
+        self.ontology = ontology
         self._index: GraphIndex | None = None
 
     @property
@@ -83,9 +88,9 @@ class Retriever:
 
             store = self.store
             self._index = (
-                GraphIndex.from_graph(store)
+                GraphIndex.from_graph(store, ontology=self.ontology)
                 if isinstance(store, KnowledgeGraph)
-                else GraphIndex.from_store(store)
+                else GraphIndex.from_store(store, ontology=self.ontology)
             )
         return self._index
 
@@ -99,6 +104,7 @@ class Retriever:
         *,
         sentences: bool = True,
         max_k: int = 20,
+        absent: Sequence[ConceptQuery] = (),
     ) -> Facts:
         """Ranked facts for an image, concepts and/or a question (hybrid when several are given).
 
@@ -114,7 +120,11 @@ class Retriever:
             An int (fixed), ``"adaptive"`` (largest score gap within ``max_k``) or a
             :class:`~medkg.rag.select.Calibration` (its calibrated k).
         sentences:
-            Fetch the source sentences of each returned fact from the store.
+            Attach the source sentences of each returned fact (from the index, which keeps the
+            evidence ``read_graph`` loaded; from the store only for an index built without it).
+        absent:
+            Concepts known to be absent (e.g. the labels a complete label list does not name);
+            they and their ``ISA`` descendants are never returned.
 
         Returns
         -------
@@ -131,10 +141,11 @@ class Retriever:
         query = self.query_concepts(list(concepts or []) + self._question_concepts(question))
         notes: list[str] = []
         ranked: list[Fact] = []
+        excluded = {c for q in self.query_concepts(list(absent)) for c in q.members}
         if query:
-            ranked = rank_concepts(self.index, query, self.weights, limit=max_k)
+            ranked = rank_concepts(self.index, query, self.weights, limit=max_k, exclude=excluded)
         if image is not None:
-            image_facts, note = self._image_facts(image, {c for q in query for c in q.members})
+            image_facts, note = self._image_facts(image, {c for q in query for c in q.members} | excluded)
             notes += [note] if note else []
             ranked = _merge(ranked, image_facts) if ranked else image_facts
         n = self._k(ranked, k, max_k)
@@ -162,8 +173,10 @@ class Retriever:
         return out
 
     def attach_sentences(self, facts: Sequence[Fact]) -> list[Fact]:
-        """Facts with their source sentences, read from the store's finding edges (one call)."""
+        """Facts with their source sentences: from the index, else from the store (one call)."""
         images = sorted({i for f in facts for i in f.provenance.images})
+        if self.index.evidence is not None:
+            return [_with_sentences(f, self.index) for f in facts]
         if not images or not hasattr(self.store, "neighbours"):
             return list(facts)
         sub = self.store.neighbours([NodeRef("Image", i) for i in images], ["POSITIVE"], "out")
@@ -280,6 +293,19 @@ def image_facts(
 
         facts = _with_parents(index, facts, set(excluded), w.parent_weight)
     return facts
+
+
+def _with_sentences(fact: Fact, index: GraphIndex) -> Fact:
+    """``fact`` with the evidence sentences of its sample images' edges to its concept."""
+    parts = index.rolled_up.get(fact.tail, ())
+    found = [
+        Sentence(ev.report_id, ev.section, ev.sentence, ev.text, ev.laterality)
+        for image in fact.provenance.images
+        for cui in (fact.tail, *parts)
+        for ev in index.evidence.get((image, cui), ())
+    ]
+    unique = tuple(dict.fromkeys(found))
+    return replace(fact, provenance=replace(fact.provenance, sentences=unique)) if unique else fact
 
 
 def _merge(a: list[Fact], b: list[Fact]) -> list[Fact]:

@@ -1,11 +1,20 @@
 """How many facts to keep: fixed k, adaptive k (largest score gap), calibrated k (RULE-style).
 
-Calibrated k: on calibration cases (held-back train reports, never test reports) the wrong-fact
-rate of the top k facts is averaged per case; with ``m`` cases its Hoeffding upper bound is
-``rate + sqrt(log(1/delta) / (2 m))``. Starting at k = 1, k grows while the bound of the next k
-stays under ``alpha`` (fixed-sequence testing, so the chosen k keeps the bound). The wrong-fact
-rate usually grows with k, so this is the *most* context whose risk is still certified; when even
-k = 1 fails, k = 1 is returned with ``certified=False``.
+Calibrated k (RULE-style risk control): on calibration cases (held-back train reports, never
+test reports) the *risk* of k is the wrong-fact rate of the top k facts (share of them whose
+concept is not in the case's gold), averaged per case; with ``m`` cases its Hoeffding upper
+confidence bound is ``rate + sqrt(log(1/delta) / (2 m))``.
+
+The rule: test k = 1, 2, ... in order and keep going while the bound stays <= ``alpha``
+(fixed-sequence testing: every k of that prefix has risk <= alpha with probability >= 1 - delta
+simultaneously, with no multiplicity correction); return the **largest** k of the prefix.
+
+Why largest, when the issue says "the smallest k whose rate of wrong facts stays under alpha":
+the wrong-fact rate grows with k (each added fact is less likely right), so the set of k with a
+certified rate is a prefix {1, ..., K} and its smallest member is always k = 1, which would make
+the calibration pointless. The risk is what is controlled; within the certified set the rule
+takes the most context, i.e. the k that maximises recall subject to the certified risk. When
+even k = 1 is not certified, k = 1 is returned with ``certified=False`` (and the CLI says so).
 
 Examples
 --------

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from medkg.rag import check_facts
-from medkg.rag.factuality import Reference, reference_from_graph
+from medkg.rag.factuality import Reference, reference_from_codes, reference_from_graph
 from medkg.rag.factuality_eval import flip_sides
 
 
@@ -49,3 +49,34 @@ def test_graph_reference(kg, ladybug_store, extractor):
 
 def test_flip_sides():
     assert flip_sides("Right basilar opacity; left effusion.") == "Left basilar opacity; right effusion."
+
+
+def test_codes_vocabulary_open_world_outside_it(extractor):
+    codes = "Surgical Instruments/thorax;Cardiomegaly"
+    # sternotomy is coded under another head: unknown, not a contradiction
+    rep = check_facts("Median sternotomy. There is a pneumothorax.", codes=codes, extractor=extractor)
+    assert [(s.name, s.verdict) for s in rep.statements] == [
+        ("Sternotomy", "unsupported"),
+        ("Pneumothorax", "contradicted"),  # ChestX-ray14 findings are always coded
+    ]
+    closed = reference_from_codes(codes, extractor.ontology, vocabulary=None)
+    rep = check_facts("Median sternotomy.", reference=closed, extractor=extractor)
+    assert rep.statements[0].verdict == "contradicted"  # the old closed world over every finding
+
+
+def test_hypothesis_negated_side_and_no_finding(extractor):
+    codes = "Opacity/lung/base/right;Cicatrix/lung/base/right"
+    rep = check_facts("Opacity suggestive of pneumonia.", codes=codes, extractor=extractor)
+    assert [(s.name, s.assertion, s.verdict) for s in rep.statements] == [
+        ("Pulmonary opacity", "present", "supported"),
+        ("Pneumonia", "uncertain", "unsupported"),
+    ]
+    rep = check_facts("No opacity in the left lung.", codes=codes, extractor=extractor)
+    assert (rep.statements[0].verdict, rep.statements[0].reason) == (
+        "supported",
+        "absent on the left, the case has it on the right",
+    )
+    rep = check_facts("No acute disease.", codes="Spine/degenerative", extractor=extractor)
+    assert [(s.name, s.verdict) for s in rep.statements] == [("No finding", "unsupported")]
+    rep = check_facts("No acute disease.", codes="Cardiomegaly", extractor=extractor)
+    assert [(s.name, s.verdict) for s in rep.statements] == [("No finding", "contradicted")]

@@ -26,3 +26,12 @@ def test_calibration_not_certified():
     cal = calibrate_k([[True]] * 10, alpha=0.5)
     assert (cal.k, cal.certified) == (1, False)
     assert "NOT certified" in cal.describe()
+
+
+def test_resolve_codes_groups_one_finding_per_head():
+    from medkg.extract import default_extractor
+    from medkg.rag.gold import resolve_codes
+
+    onto = default_extractor().ontology
+    gold = resolve_codes("Scoliosis/thoracic vertebrae;Scoliosis/lumbar vertebrae;Lung/hypoinflation", onto)
+    assert gold.groups == (frozenset({"C0036439", "C0037932"}), frozenset({"MKG:D008168"}))
