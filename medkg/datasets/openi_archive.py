@@ -18,6 +18,7 @@ Examples
 
 from __future__ import annotations
 
+import gzip
 import tarfile
 import xml.etree.ElementTree as ET
 import zlib
@@ -78,7 +79,13 @@ def iter_tar_members(path: Path, policy: ErrorPolicy) -> Iterator[tuple[str, byt
     """(member name, bytes) of every ``.xml`` member, streaming through the compressed tar."""
     last = "(start of archive)"
     try:
-        with tarfile.open(path, mode="r|*") as tar:
+        with open(path, "rb") as raw:
+            gzipped = raw.read(2) == b"\x1f\x8b"
+        # A gzip stream cut at a tar member boundary looks like a shorter, valid tar to tarfile's
+        # streaming mode; reading the gzip stream to its end checks its trailer, so a truncated
+        # archive is always reported instead of silently yielding fewer reports.
+        stream = gzip.open(path, "rb") if gzipped else open(path, "rb")  # noqa: SIM115
+        with stream, tarfile.open(fileobj=stream, mode="r|" if gzipped else "r|*") as tar:
             for member in tar:
                 if not member.isfile() or not member.name.endswith(".xml"):
                     continue
@@ -87,6 +94,8 @@ def iter_tar_members(path: Path, policy: ErrorPolicy) -> Iterator[tuple[str, byt
                     continue
                 last = member.name
                 yield member.name, handle.read()
+            while stream.read(1 << 20):
+                pass
     except (tarfile.TarError, EOFError, zlib.error, OSError) as exc:
         if isinstance(exc, FileNotFoundError):
             raise InputFileError("archive not found", path=path) from exc

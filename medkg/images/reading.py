@@ -140,24 +140,30 @@ def _minmax(array: np.ndarray) -> np.ndarray:
 
 def _read_dicom(path: Path, pixels: bool) -> ImageData:
     import pydicom
-    from pydicom.errors import InvalidDicomError
+    from pydicom.errors import BytesLengthException, InvalidDicomError
 
+    damaged = (OSError, EOFError, ValueError, KeyError, TypeError, AttributeError, BytesLengthException)
     try:
         ds = pydicom.dcmread(path, stop_before_pixels=not pixels)
     except InvalidDicomError as exc:
         raise ParseError(f"not a DICOM file: {exc}", path=path) from exc
-    except (OSError, EOFError, ValueError, KeyError, TypeError) as exc:
+    except damaged as exc:
         raise ParseError(f"damaged DICOM file: {exc}", path=path, hint="re-download the file") from exc
-    width, height = int(ds.get("Columns", 0) or 0), int(ds.get("Rows", 0) or 0)
-    meta = {
-        key: str(ds.get(keyword)) for keyword, key in _FIELDS.items() if ds.get(keyword) not in (None, "")
-    }
-    syntax = getattr(getattr(ds, "file_meta", None), "TransferSyntaxUID", None)
-    if syntax is not None:
-        meta["transfer_syntax"] = str(syntax)
-    view = str(ds.get("ViewPosition", "") or "").strip().upper() or None
-    modality = str(ds.get("Modality", "") or "").strip() or None
-    array = _dicom_pixels(ds, path) if pixels else None
+    try:  # pydicom parses elements lazily: a damaged header can fail on first access
+        width, height = int(ds.get("Columns", 0) or 0), int(ds.get("Rows", 0) or 0)
+        meta = {
+            key: str(ds.get(keyword))
+            for keyword, key in _FIELDS.items()
+            if ds.get(keyword) not in (None, "")
+        }
+        syntax = getattr(getattr(ds, "file_meta", None), "TransferSyntaxUID", None)
+        if syntax is not None:
+            meta["transfer_syntax"] = str(syntax)
+        view = str(ds.get("ViewPosition", "") or "").strip().upper() or None
+        modality = str(ds.get("Modality", "") or "").strip() or None
+        array = _dicom_pixels(ds, path) if pixels else None
+    except damaged as exc:
+        raise ParseError(f"damaged DICOM file: {exc}", path=path, hint="re-download the file") from exc
     return ImageData(str(path), "dicom", width, height, array, modality, view, meta)
 
 
