@@ -26,6 +26,9 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--preset", default="default")
+    ap.add_argument(
+        "--scope", default="neighbours", help="ontology_scope: neighbours (default), mentioned, ancestors"
+    )
     args = ap.parse_args()
     archive = openi_archive()
     if archive is None:
@@ -43,7 +46,7 @@ def main() -> None:
             f"{tmp}/kg",
             extractor=extractor,
             ontology=onto,
-            options=GraphOptions.preset(args.preset),
+            options=GraphOptions.preset(args.preset, ontology_scope=args.scope),
             naf_settings=NafSettings(),
             workers=args.workers,
         )
@@ -55,11 +58,12 @@ def main() -> None:
     build = read_s + result.seconds["extract + build"]
     print(f"read + extract + build       {build:6.2f} s   (target < 10 s, {args.workers} workers)")
     st = result.stats
-    print(f"\nstatistic                    medkg Open-i ({args.preset})   MEDMKG release")
+    print(f"\nstatistic                    medkg Open-i ({args.preset}, {args.scope})   MEDMKG release")
     print(f"images (NaF kept)            {st.images_kept:>10}          {MEDMKG['images']:>8}")
     linked = st.concepts_linked_kept
     print(f"concepts linked to images    {linked:>10}          {MEDMKG['concepts']:>8} (all concepts)")
     print(f"concepts (all nodes)         {st.nodes['Concept']:>10}")
+    print(f"concepts not linked          {st.nodes['Concept'] - st.concepts_linked:>10}")
     print(f"triples                      {st.triples:>10}          {MEDMKG['triples']:>8}")
     print(f"relation types               {st.relation_types:>10}          {MEDMKG['relation types']:>8}")
     print(f"image edges before/after NaF {st.finding_edges:>10} / {st.finding_edges_kept}")

@@ -77,11 +77,16 @@ class DemoResult:
             lines += [f"  {name:<40} {a} -> {b}" for name, a, b in self.naf.as_rows()]
         for question, rows in self.answers.items():
             lines.append(f"Q: {question}")
-            lines += [f"  {row}" for row in rows] or ["  (no rows)"]
+            lines.append(f"   {QUERIES[question]}" if question in QUERIES else "")
+            lines += [_answer_line(row) for row in rows] or ["  (no rows)"]
         lines.append(f"picture of image {self.image_id}'s neighbourhood: {self.picture}")
         lines.append(f"store: {self.store}")
         lines.append("times: " + ", ".join(f"{k} {v:.1f}s" for k, v in self.seconds.items()))
         return "\n".join(lines)
+
+
+def _answer_line(row: dict[str, Any]) -> str:
+    return "  " + " | ".join(f"{k}={v}" for k, v in row.items())
 
 
 def openi_archive() -> Path | None:
@@ -152,9 +157,16 @@ def run(
         records, source = sample_records(), "medkg built-in sample (6 reports)"
     if limit is not None:
         records = islice(records, limit)
+    records = list(records)
+    encoder = None
+    if any(i.path and Path(i.path).is_file() for r in records for i in r.images):
+        from medkg.images import PixelStatsEncoder
+
+        encoder = PixelStatsEncoder()  # non-semantic baseline; only when pixels are on disk
     result = build_store(
-        records, out / "store", ontology=ontology, naf_settings=NafSettings(), workers=workers
-    )
+        records, out / "store", ontology=ontology, naf_settings=NafSettings(), workers=workers,
+        encoder=encoder,
+    )  # fmt: skip
     seconds = dict(result.seconds)
     t = time.perf_counter()
     with LadybugStore(out / "store") as store:

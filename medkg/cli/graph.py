@@ -86,6 +86,14 @@ def register(app: typer.Typer) -> None:
         incremental: Annotated[
             bool, typer.Option("--add", help="Add to the graph already in --out.")
         ] = False,
+        encoder_spec: Annotated[
+            str,
+            typer.Option(
+                "--encoder",
+                help="Image embeddings for kNN: none, pixel-stats (non-semantic baseline) or "
+                "hf:PATH (a local Hugging Face vision model). Only images with a file on disk.",
+            ),
+        ] = "none",
     ) -> None:
         """Build a knowledge graph from a dataset into an embedded store (atomic swap)."""
         from dataclasses import replace
@@ -93,6 +101,7 @@ def register(app: typer.Typer) -> None:
         from tqdm import tqdm
 
         from medkg.datasets import load_recipe
+        from medkg.graph.embed import encoder_from_spec
         from medkg.graph.naf import NafSettings
         from medkg.graph.options import options_from_settings
         from medkg.graph.workflow import build_store
@@ -112,6 +121,7 @@ def register(app: typer.Typer) -> None:
                 **({"budget": naf_budget} if naf_budget is not None else {}),
             }
         naf_settings = NafSettings(**naf_dict) if naf_dict is not None else None
+        encoder = encoder_from_spec(encoder_spec)
         onto = None
         if ontology is not None:
             from medkg.ontology import load
@@ -127,8 +137,15 @@ def register(app: typer.Typer) -> None:
                 workers=workers,
                 incremental=incremental,
                 progress=bar.update,
+                encoder=encoder,
             )
         print_stats(result.stats, result.naf)
+        if result.embeddings is not None:
+            e = result.embeddings
+            typer.echo(
+                f"\nimage embeddings ({e.encoder}): {e.encoded} encoded, {e.reused} reused, "
+                f"{e.no_file} without a file, {e.failed} unreadable"
+            )
         times = [(k, f"{v:.2f} s") for k, v in result.seconds.items()]
         typer.echo("\n" + _table(times, ("stage", "time")))
         typer.echo(f"\nstore {out} checksum {result.checksum[:16]}")

@@ -16,6 +16,7 @@ import hashlib
 import logging
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Protocol
 
 from medkg.datasets.types import ImageRecord, ReportRecord
@@ -40,7 +41,7 @@ from medkg.graph.model import (
     merge_evidence,
 )
 from medkg.graph.options import FRONTAL_PREFERENCE, GraphOptions
-from medkg.graph.relations import select_edges
+from medkg.graph.relations import neighbourhood, select_edges
 from medkg.ontology.model import Ontology
 
 log = logging.getLogger(__name__)
@@ -70,6 +71,11 @@ class AddSummary:
 
 def sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@lru_cache(maxsize=1 << 18)
+def _sentence_sha256(text: str) -> str:  # report sentences repeat a lot ("No pneumothorax.")
+    return sha256(text)
 
 
 def build_graph(
@@ -268,7 +274,7 @@ def _evidence(rid: str, ext: ReportExtraction, m: Mention, options: GraphOptions
         sentence=m.sentence,
         start=m.start,
         end=m.end,
-        sentence_sha256=sha256(sentence),
+        sentence_sha256=_sentence_sha256(sentence),
         text=sentence if options.store_text else None,
         laterality=m.laterality,
         severity=m.severity,
@@ -314,6 +320,14 @@ def _add_ontology_edges(kg: KnowledgeGraph, onto: Ontology, options: GraphOption
                 concept = onto.get(parent)
                 if concept is not None and parent not in kg.concepts:
                     kg.concepts[parent] = concept_node(concept)
+    elif options.ontology_scope == "neighbours":
+        # from the report concepts only, so that repeated adds never walk a second hop
+        base = {e.target for e in kg.findings.values()}
+        base |= {c for e in kg.relations.values() for c in (e.source, e.target)}
+        for cui in sorted(neighbourhood(onto.relations, base, options.relations)):
+            concept = onto.get(cui)
+            if concept is not None and cui not in kg.concepts:
+                kg.concepts[cui] = concept_node(concept)
     selected = select_edges(onto.relations, kg.concepts, options.relations)
     kg.ontology = {
         key: OntologyEdge(key[0], key[1], key[2], tuple(sorted(relas)), tuple(sorted(sabs)))

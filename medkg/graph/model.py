@@ -296,10 +296,11 @@ class KnowledgeGraph:
 
     def validate(self) -> None:
         """Raise :class:`GraphError` for a dangling edge (an endpoint missing from the graph)."""
+        by_label = self.nodes_by_label()
         for edge in self.edges():
             src, dst = endpoint_labels(str(edge.type))
             for label, key in ((src, edge.source), (dst, edge.target)):
-                if key not in self.nodes_by_label()[label]:
+                if key not in by_label[label]:
                     raise GraphError(
                         f"{edge.type} edge points to missing {label} node",
                         record=key,

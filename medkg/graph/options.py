@@ -33,7 +33,7 @@ MEDMKG_EXCLUDED_TUIS = frozenset(
 )  # fmt: skip
 
 ImagePolicy = Literal["all", "one_frontal"]
-OntologyScope = Literal["mentioned", "ancestors"]
+OntologyScope = Literal["mentioned", "neighbours", "ancestors"]
 
 #: Preferred view positions when one frontal image stands for its study (first wins).
 FRONTAL_PREFERENCE = ("PA", "AP", "AP AXIAL", "PA AXIAL", "FRONTAL")
@@ -57,8 +57,12 @@ class GraphOptions:
     relations:
         Ontology relations kept between graph concepts (canonical names, or raw RELA names).
     ontology_scope:
-        ``"mentioned"``: ontology edges only between concepts found in reports; ``"ancestors"``:
-        also add the ``isa`` ancestors of those concepts as Concept nodes.
+        ``"neighbours"`` (default): also add, as Concept nodes, the ontology neighbourhood of the
+        concepts linked to images or read in report relations: one hop over the selected
+        ``relations`` in their reading direction (``isa`` parents, ``part_of`` wholes,
+        ``finding_site`` targets, either end of ``associated_with``), so findings connect to
+        anatomy and disease classes as in MEDMKG; ``"mentioned"``: ontology edges only between
+        concepts found in reports; ``"ancestors"``: also add every ``isa`` ancestor.
     report_relations:
         Keep ``LOCATED_AT`` / ``SUGGESTIVE_OF`` edges read from reports.
     store_text:
@@ -74,7 +78,7 @@ class GraphOptions:
     views: frozenset[str] | None = None
     image_policy: ImagePolicy = "all"
     relations: tuple[str, ...] = DEFAULT_RELATIONS
-    ontology_scope: OntologyScope = "mentioned"
+    ontology_scope: OntologyScope = "neighbours"
     report_relations: bool = True
     store_text: bool = True
     excluded_semantic_types: frozenset[str] = frozenset()
@@ -89,9 +93,10 @@ class GraphOptions:
             raise ConfigError(
                 f"unknown image_policy {self.image_policy!r}", hint="use 'all' or 'one_frontal'"
             )
-        if self.ontology_scope not in ("mentioned", "ancestors"):
+        if self.ontology_scope not in ("mentioned", "neighbours", "ancestors"):
             raise ConfigError(
-                f"unknown ontology_scope {self.ontology_scope!r}", hint="use 'mentioned' or 'ancestors'"
+                f"unknown ontology_scope {self.ontology_scope!r}",
+                hint="use 'neighbours', 'mentioned' or 'ancestors'",
             )
         object.__setattr__(self, "sections", frozenset(str(s) for s in self.sections))
         if self.views is not None:

@@ -136,3 +136,34 @@ def select_edges(
         if relation.sab:
             sabs.add(relation.sab)
     return out
+
+
+def neighbourhood(relations: Iterable[Relation], concepts: set[str], selected: Iterable[str]) -> set[str]:
+    """Concepts one selected relation away from ``concepts``, read in the canonical direction.
+
+    A concept's ``isa`` parents, the wholes it is ``part_of``, its ``finding_site`` targets, and
+    either end of a symmetric relation (``associated_with``); never children or parts, which
+    would pull in whole subtrees.
+
+    Examples
+    --------
+    >>> from medkg.ontology.model import Relation
+    >>> rels = [Relation("C0024115", "RN", "inverse_isa", "C0004144")]
+    >>> sorted(neighbourhood(rels, {"C0004144"}, ("isa",)))
+    ['C0024115']
+    """
+    table = _lookup(selected)
+    out: set[str] = set()
+    for relation in relations:
+        if relation.head not in concepts and relation.tail not in concepts:
+            continue
+        hit = _canonical(relation, table)
+        if hit is None:
+            continue
+        _, head, tail, name = hit
+        spec = table[name][0]
+        if head in concepts:
+            out.add(tail)
+        if spec.symmetric and tail in concepts:
+            out.add(head)
+    return out - concepts

@@ -44,6 +44,11 @@ class GraphStats:
             ("images with findings", f"{self.images_with_findings} (NaF kept {self.images_kept})"),
             ("image→concept edges", f"{self.finding_edges} (NaF kept {self.finding_edges_kept})"),
             ("concepts linked to images", f"{self.concepts_linked} (NaF kept {self.concepts_linked_kept})"),
+            (
+                "concepts not linked to images",
+                f"{self.nodes.get('Concept', 0) - self.concepts_linked} "
+                "(ontology neighbourhood, report relations)",
+            ),
             ("triples (MEDMKG-style export)", str(self.triples)),
             ("relation types (MEDMKG-style export)", str(self.relation_types)),
         ]

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from medkg.datasets.types import ReportRecord
 from medkg.graph.build import ExtractorLike, add_reports, build_graph
+from medkg.graph.embed import EmbedReport, embed_images
 from medkg.graph.model import KnowledgeGraph
 from medkg.graph.naf import NafReport, NafSettings, naf
 from medkg.graph.options import GraphOptions
@@ -36,6 +37,7 @@ class BuildResult:
     checksum: str
     seconds: dict[str, float] = field(default_factory=dict)
     store: Path | None = None
+    embeddings: EmbedReport | None = None
 
 
 def build_store(
@@ -49,6 +51,7 @@ def build_store(
     workers: int = 1,
     incremental: bool = False,
     progress: Callable[[int], None] | None = None,
+    encoder=None,
 ) -> BuildResult:
     """Build a graph from ``records``, apply NaF when ``naf_settings`` is given, write it to ``out``.
 
@@ -61,6 +64,12 @@ def build_store(
     incremental:
         Add ``records`` to the graph already stored in ``out`` (only new reports are read;
         NaF is recomputed with the stored settings unless ``naf_settings`` is given).
+    encoder:
+        An image encoder (:mod:`medkg.images`; see :func:`medkg.graph.embed.encoder_from_spec`):
+        images with pixels on disk get embeddings in ``kg.embeddings`` and the store's kNN index.
+
+    ``BuildResult.seconds`` has one entry per stage: read records, extract + build, NaF,
+    image embeddings, store load.
     """
     from medkg.store.ladybug import LadybugStore
 
@@ -75,6 +84,10 @@ def build_store(
 
         extractor = Extractor(ontology)
     seconds["load ontology + extractor"] = time.perf_counter() - t
+
+    t = time.perf_counter()
+    records = list(records)
+    seconds["read records"] = time.perf_counter() - t
 
     t = time.perf_counter()
     existing = LadybugStore(out) if (incremental and out is not None) else None
@@ -92,6 +105,12 @@ def build_store(
         report = naf(kg, settings=naf_settings)
         seconds["NaF"] = time.perf_counter() - t
 
+    embedded = None
+    if encoder is not None:
+        t = time.perf_counter()
+        embedded = embed_images(kg, encoder)
+        seconds["image embeddings"] = time.perf_counter() - t
+
     digest = ""
     if out is not None:
         t = time.perf_counter()
@@ -102,4 +121,5 @@ def build_store(
         from medkg.graph.checksum import checksum
 
         digest = checksum(kg)
-    return BuildResult(kg, stats(kg), report, digest, seconds, Path(out) if out is not None else None)
+    path = Path(out) if out is not None else None
+    return BuildResult(kg, stats(kg), report, digest, seconds, path, embedded)

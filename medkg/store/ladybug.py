@@ -46,12 +46,20 @@ from medkg.graph.model import (
     endpoint_labels,
 )
 from medkg.graph.options import GraphOptions
+from medkg.store import columnar as C
 from medkg.store import schema as S
 from medkg.store.base import Direction, NodeRef, WriteSummary
 
 log = logging.getLogger(__name__)
 
 DB_FILE = "graph.lbug"
+
+try:  # pyarrow makes bulk loads and reads columnar (much faster); pandas/rows otherwise
+    import pyarrow  # noqa: F401
+
+    _HAS_ARROW = True
+except ImportError:  # pragma: no cover - pyarrow is a dependency
+    _HAS_ARROW = False
 
 
 class LadybugStore:
@@ -203,15 +211,14 @@ class LadybugStore:
         return sorted(name for name, kind in rows if kind == "REL")
 
     def read_graph(self) -> KnowledgeGraph:
-        """The whole stored graph, with settings and embeddings."""
+        """The whole stored graph, with settings and embeddings (read column-wise)."""
         conn = self._connection()
         kg = KnowledgeGraph()
         by_label = kg.nodes_by_label()
         for label in Label:
             props = [p for p, _ in S.NODE_PROPERTIES[str(label)] if p != "embedding"]
-            for props_dict in self._rows(conn, f"MATCH (n:{label}) RETURN " + _cols("n", props), props):
-                node = S.node_from_properties(str(label), props_dict)
-                by_label[label][node.id] = node
+            cols = self._columns(conn, f"MATCH (n:{label}) RETURN " + _cols("n", props), props, str(label))
+            by_label[label].update((n.id, n) for n in C.nodes_from_columns(str(label), cols))
         for rel_type in self.rel_types():
             for edge in self._edges(conn, rel_type, None, "out"):
                 kg.add_edge(edge)
@@ -235,6 +242,22 @@ class LadybugStore:
         result = self._run(conn, query, params)
         return [dict(zip(names, row, strict=True)) for row in result.get_all()]
 
+    def _columns(
+        self, conn: Any, query: str, names: list[str], table: str, params: dict | None = None
+    ) -> C.Columns:
+        """One column per returned property (Arrow when available, else rows regrouped)."""
+        types = dict(S.NODE_PROPERTIES.get(table, ())) or dict(S.REL_PROPERTIES[S.rel_kind(table)])
+        result = self._run(conn, query, params)
+        if _HAS_ARROW and result.get_num_tuples():
+            arrow = result.get_as_arrow(-1).rename_columns(names)
+            return C.arrow_columns(arrow)
+        rows = result.get_all()
+        cols: C.Columns = {}
+        for i, name in enumerate(names):
+            values = [row[i] for row in rows]
+            cols[name] = C.list_column(values) if types.get(name, "").endswith("[]") else values
+        return cols
+
     def _edges(self, conn: Any, rel_type: str, ids: list[str] | None, side: str):
         """Edges of one type; with ``ids``, only those whose ``side`` ('out': source) is in ids."""
         S.validate_rel_type(rel_type)
@@ -246,9 +269,9 @@ class LadybugStore:
             where = f" WHERE a.{ks} IN $ids" if side == "out" else f" WHERE b.{kd} IN $ids"
         query = f"MATCH (a:{src})-[r:{rel_type}]->(b:{dst}){where} RETURN a.{ks}, b.{kd}"
         query += "".join(f", r.{p}" for p in props)
-        names = ["_s", "_t", *props]
-        for row in self._rows(conn, query, names, {"ids": ids} if ids is not None else None):
-            yield S.edge_from_properties(rel_type, row.pop("_s"), row.pop("_t"), row)
+        names = ["from", "to", *props]
+        cols = self._columns(conn, query, names, rel_type, {"ids": ids} if ids is not None else None)
+        return C.edges_from_columns(rel_type, cols)
 
     def neighbours(
         self, nodes: Sequence[NodeRef], relations: Sequence[str] | None = None, direction: Direction = "both"
@@ -290,9 +313,8 @@ class LadybugStore:
             props = [p for p, _ in S.NODE_PROPERTIES[label] if p != "embedding"]
             key = S.NODE_KEYS[label]
             query = f"MATCH (n:{label}) WHERE n.{key} IN $ids RETURN " + _cols("n", props)
-            for row in self._rows(conn, query, props, {"ids": missing}):
-                node = S.node_from_properties(label, row)
-                by_label[Label(label)][node.id] = node
+            cols = self._columns(conn, query, props, label, {"ids": missing})
+            by_label[Label(label)].update((n.id, n) for n in C.nodes_from_columns(label, cols))
 
     def subgraph(
         self,
@@ -400,9 +422,7 @@ def _group(refs: set[NodeRef]) -> dict[str, set[str]]:
 
 
 def _load(conn: Any, kg: KnowledgeGraph, run) -> tuple[int, int]:
-    """Declare the schema and bulk-load every table from DataFrames."""
-    import pandas as pd
-
+    """Declare the schema and bulk-load every table column-wise (Arrow when available)."""
     for label, props in S.NODE_PROPERTIES.items():
         cols = ", ".join(f"{p} {t}" for p, t in props)
         run(conn, f"CREATE NODE TABLE {label}({cols}, PRIMARY KEY({S.NODE_KEYS[label]}))")
@@ -414,43 +434,29 @@ def _load(conn: Any, kg: KnowledgeGraph, run) -> tuple[int, int]:
         props = "".join(f", {p} {t}" for p, t in S.REL_PROPERTIES[S.rel_kind(rel_type)])
         run(conn, f"CREATE REL TABLE {rel_type}(FROM {src} TO {dst}{props})")
 
-    vectors: dict[str, list[float]] = {}
-    if kg.embeddings is not None:
-        vectors = {
-            i: v.astype(float).tolist() for i, v in zip(kg.embeddings.ids, kg.embeddings.vectors, strict=True)
-        }
     n_nodes = 0
     for label, nodes in kg.nodes_by_label().items():
-        names = [p for p, _ in S.NODE_PROPERTIES[str(label)]]
-        rows = []
-        for node in nodes.values():
-            props = S.node_properties(str(label), node)
-            if label == Label.IMAGE:
-                props["embedding"] = vectors.get(node.id)
-            rows.append([props[n] for n in names])
-        n_nodes += _copy(conn, run, str(label), pd.DataFrame(rows, columns=names))
+        cols = C.node_columns(str(label), list(nodes.values()), kg.embeddings)
+        n_nodes += _copy(conn, run, str(label), cols, dict(S.NODE_PROPERTIES[str(label)]))
     options_json = kg.info.options.to_json() if kg.info.options else ""
     encoder = kg.embeddings.encoder if kg.embeddings is not None else ""
     info = S.info_properties(options_json, kg.info.naf, encoder)
-    _copy(
-        conn, run, S.INFO_LABEL, pd.DataFrame([info], columns=[p for p, _ in S.NODE_PROPERTIES[S.INFO_LABEL]])
-    )
+    _copy(conn, run, S.INFO_LABEL, {k: [v] for k, v in info.items()}, dict(S.NODE_PROPERTIES[S.INFO_LABEL]))
 
     by_type: dict[str, list] = defaultdict(list)
     for edge in kg.edges():
         by_type[str(edge.type)].append(edge)
     n_edges = 0
     for rel_type in rel_types:
-        names = [p for p, _ in S.REL_PROPERTIES[S.rel_kind(rel_type)]]
-        rows = []
-        for edge in by_type.get(rel_type, ()):
-            props = S.edge_properties(edge)
-            rows.append([edge.source, edge.target, *(props[n] for n in names)])
-        n_edges += _copy(conn, run, rel_type, pd.DataFrame(rows, columns=["from", "to", *names]))
+        edges = by_type.pop(rel_type, [])
+        types = dict(S.REL_PROPERTIES[S.rel_kind(rel_type)])
+        n_edges += _copy(conn, run, rel_type, C.edge_columns(rel_type, edges), types)
     return n_nodes, n_edges
 
 
-def _copy(conn: Any, run, table: str, frame) -> int:
-    if len(frame):
+def _copy(conn: Any, run, table: str, cols: C.Columns, types: dict[str, str]) -> int:
+    n = len(next(iter(cols.values())))
+    if n:
+        frame = C.to_arrow(cols, types) if _HAS_ARROW else C.to_pandas(cols)
         run(conn, f"COPY {table} FROM $frame", {"frame": frame})
-    return len(frame)
+    return n

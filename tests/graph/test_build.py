@@ -16,11 +16,11 @@ def test_default_build_counts_and_edges(records, extractor, ontology, C):
         "Study": 4,
         "Report": 4,
         "Image": 6,
-        "Concept": 6 + 1,
+        "Concept": 7 + 2,  # 7 from reports + lung disease, respiratory failure (1-hop DO parents)
         "HAS_IMAGE": 6,
         "HAS_REPORT": 4,
         "HAS_STUDY": 3,
-        "ISA": 1,
+        "ISA": 4,
         "NEGATIVE": 3,
         "POSITIVE": 9,
         "SUGGESTIVE_OF": 1,
@@ -35,6 +35,27 @@ def test_default_build_counts_and_edges(records, extractor, ontology, C):
     assert kg.relations[("SUGGESTIVE_OF", C.ATELECTASIS, C.PNEUMONIA)].support == 1
     assert kg.concepts[C.EFFUSION].name == "Pleural effusion"
     assert kg.concepts[C.EFFUSION].codes[0] == "HPO:HP:0002202"
+
+
+def test_ontology_scope_neighbours_vs_mentioned(records, extractor, ontology, C):
+    kg = build_graph(records, extractor, ontology)
+    assert set(kg.concepts) - {c for (_t, _i, c) in kg.findings} == {C.LUNG_DISEASE, "C0264490"}
+    assert kg.concepts["C0264490"].name == "respiratory failure"
+    assert sorted(kg.ontology) == [
+        ("ISA", C.PNEUMONIA, C.LUNG_DISEASE),
+        ("ISA", C.EDEMA, "C0264490"),
+        ("ISA", C.SPONT_PTX, C.PNEUMOTHORAX),
+        ("ISA", "C0264490", C.LUNG_DISEASE),  # an edge between two neighbours
+    ]
+    narrow = build_graph(records, extractor, ontology, GraphOptions(ontology_scope="mentioned"))
+    assert len(narrow.concepts) == 7 and sorted(narrow.ontology) == [("ISA", C.SPONT_PTX, C.PNEUMOTHORAX)]
+
+
+def test_neighbourhood_is_one_hop_after_incremental_adds(records, extractor, ontology, C):
+    kg = build_graph(records[:1], extractor, ontology)
+    add_reports(kg, records[1:], extractor, ontology)
+    add_reports(kg, records, extractor, ontology)  # nothing new: no second hop either
+    assert checksum(kg) == checksum(build_graph(records, extractor, ontology))
 
 
 def test_provenance_fields(records, extractor, ontology, C):
@@ -120,7 +141,7 @@ def test_duplicate_report_id_with_other_text_is_an_error(extractor, ontology, C)
 
 def test_to_networkx(records, extractor, ontology, C):
     g = build_graph(records, extractor, ontology).to_networkx()
-    assert g.number_of_nodes() == 2 + 4 + 4 + 6 + 7
-    assert g.number_of_edges() == 6 + 4 + 3 + 1 + 3 + 9 + 1 + 3
+    assert g.number_of_nodes() == 2 + 4 + 4 + 6 + 9
+    assert g.number_of_edges() == 6 + 4 + 3 + 4 + 3 + 9 + 1 + 3
     assert g.edges["Image:I3", f"Concept:{C.EDEMA}", "POSITIVE"]["support"] == 1
     assert g.nodes[f"Concept:{C.CARDIOMEGALY}"]["label"] == "Concept"

@@ -31,7 +31,7 @@ def test_stats_cypher_export(records, extractor, ontology, tmp_path, C):
         15,
         14,
         5,
-        16,
+        19,
     )
 
     res = runner.invoke(app, ["stats", str(store)])
@@ -50,7 +50,8 @@ def test_stats_cypher_export(records, extractor, ontology, tmp_path, C):
     assert res.exit_code == 0, res.output
     rows = list(csv.reader(out.open()))
     assert rows[0] == ["Head", "Relation", "Tail", "Head_Name", "Tail_Name"]
-    assert len(rows) == 1 + 16
+    assert len(rows) == 1 + 19
+    assert ["C0264490", "isa", "C0024115", "respiratory failure", "lung disease"] in rows
     assert [C.SPONT_PTX, "isa", C.PNEUMOTHORAX, "Spontaneous pneumothorax", "Pneumothorax"] in rows
     assert ["I3", "POSITIVE", C.EDEMA, "Image_I3", "pulmonary edema"] in rows
     assert not any(r[0] == "I4L" for r in rows)  # left out by NaF

@@ -90,10 +90,10 @@ def test_clear_and_views(records, extractor, ontology, tmp_path, C):
     naf(kg)
     s = stats(kg)
     assert (s.images_kept, s.finding_edges_kept, s.naf_applied) == (5, 14, True)
-    assert s.triples == 14 + 1 + 1  # kept image edges + ISA + SUGGESTIVE_OF
+    assert s.triples == 14 + 4 + 1  # kept image edges + ISA (incl. 1-hop neighbourhood) + SUGGESTIVE_OF
     full = export(kg, "medmkg-csv", tmp_path / "all.csv", naf_only=False)
     kept = export(kg, "medmkg-csv", tmp_path / "kept.csv")
-    assert (full.rows, kept.rows) == (17, 16)
+    assert (full.rows, kept.rows) == (20, 19)
     clear_naf(kg)
     assert stats(kg).finding_edges_kept == 15 and kg.info.naf is None
     assert kg.images["I3"].naf_score == 0.0 and kg.findings[("POSITIVE", "I3", C.EDEMA)].naf_kept

@@ -44,7 +44,8 @@ def test_example_queries_run(kg, C, tmp_path):
             results.append(store.cypher(q, used))
     assert [r["i.id"] for r in results[0]] == ["I1a", "I1b"]
     assert {r["relation"] for r in results[1]} == {"POSITIVE", "NEGATIVE", "UNCERTAIN"}
-    assert results[2] == []  # lung disease is not in this graph (ontology_scope="mentioned")
+    # pneumonia's DO parent joins the graph as its ontology neighbourhood (ontology_scope="neighbours")
+    assert results[2] == [{"p.cui": "C0024115", "p.name": "lung disease"}]
     assert results[3] == [{"f.name": "Atelectasis", "r.support": 1}]
     assert sorted(r["i.id"] for r in results[4]) == ["I1a", "I1b", "I2"]
 
