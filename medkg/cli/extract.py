@@ -1,6 +1,7 @@
-"""``medkg extract``, ``medkg label`` and the ``medkg eval`` group (``eval openi``, ``eval relations``).
+"""``medkg extract``, ``medkg label`` and the ``medkg eval`` group with ``eval openi``.
 
-Other stages add their own evaluation commands to :data:`eval_app` (e.g.
+``eval relations`` is registered by :mod:`medkg.cli.relations_eval`. Other stages add their own
+evaluation commands to :data:`eval_app` (e.g.
 ``eval_app.command("rag")(fn)`` from their ``register``); the group is added to the root app once.
 """
 
@@ -104,23 +105,6 @@ def eval_openi(
             typer.echo(line)
         figures["fuzzy" if fuzzy else "no_fuzzy"] = result.summary()
     typer.echo(json.dumps({"split": str(split), **figures}))
-
-
-@eval_app.command("relations")
-def eval_relations(
-    split: Split,
-    annotations: Annotated[Path, typer.Option("--annotations", help="Hand annotations JSONL.")] = Path(
-        "annotations/relations.jsonl"),
-    ontology: OntologyPath = None,
-) -> None:
-    """Precision / recall of modifiers and relations against hand annotations (last line JSON)."""
-    from medkg.evaluation.annotations import evaluate_annotations
-
-    result = evaluate_annotations(annotations, split, _extractor(ontology))
-    for kind, counts in sorted(result.items()):
-        typer.echo(f"{kind:<14} n={counts.support:<4} P={counts.precision:.3f} R={counts.recall:.3f} "
-                   f"F1={counts.f1:.3f}")
-    typer.echo(json.dumps({k: v.as_dict() for k, v in sorted(result.items())}))
 
 
 def register(app: typer.Typer) -> None:

@@ -45,7 +45,7 @@ def eval_relations(
 
 
 def register(app: typer.Typer) -> None:
-    """Add ``relations`` to the ``eval`` group (replacing a placeholder of the same name)."""
+    """Add ``relations`` to the ``eval`` group (once, however often it is called)."""
     from medkg.cli.extract import eval_app
 
     eval_app.registered_commands = [c for c in eval_app.registered_commands if c.name != "relations"]

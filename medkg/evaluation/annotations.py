@@ -241,9 +241,3 @@ def evaluate_relations(annotations: str | os.PathLike[str], split: str | os.Path
         raise ParseError(f"{len(missing)} annotated reports not in the split, e.g. {missing[:3]}",
                          path=Path(split), hint="pass the split the annotations were made on (dev.csv)")
     return result
-
-
-def evaluate_annotations(annotations, split, extractor) -> dict[str, Counts]:
-    """Counts per kind plus ``"overall"`` (the shape ``medkg eval relations`` prints)."""
-    result = evaluate_relations(annotations, split, extractor)
-    return {**result.counts, "overall": result.overall}

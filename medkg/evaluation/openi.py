@@ -6,6 +6,14 @@ per ChestX-ray14 label. A label counts as predicted positive when :func:`medkg.l
 gives 1. Errors are classed as *missed* (no mention at all), *wrong assertion* (mentioned but
 absent/uncertain) and *false positive*.
 
+MeSH head terms (:func:`head_term_counts`): each manual head term the ontology knows (its name
+looked up with :meth:`Ontology.lookup`, which may give several CUIs) is found when *any* of its CUIs
+is among the report's predicted findings: present, non-hypothetical mentions in image sections
+that state a finding (:func:`medkg.extract.relations.finding_indexes`: observations, and anatomy
+only when qualified, "lungs are hypoinflated" → ``Lung``, as Open-i indexes ``Lung/hypoinflation``).
+A predicted CUI of the evaluated vocabulary that is no gold head's is a false positive. "No
+finding" counts only in a report with no other predicted finding (Open-i's ``normal``).
+
 Examples
 --------
 >>> result = evaluate_openi("../shared/data/openi/dev.csv")        # doctest: +SKIP
@@ -25,7 +33,8 @@ from pathlib import Path
 from medkg.errors import InputFileError, ParseError
 from medkg.evaluation.metrics import Counts, macro_f1, micro
 from medkg.extract.pipeline import Extractor
-from medkg.extract.types import Assertion
+from medkg.extract.relations import finding_indexes
+from medkg.extract.types import Assertion, ReportExtraction
 from medkg.labels import LABEL_SECTIONS, label_mapper
 
 log = logging.getLogger(__name__)
@@ -83,12 +92,12 @@ def evaluate_openi(path: str | os.PathLike[str], extractor: Extractor, *, exampl
     rows = []
     for row in read_split(path):
         heads = {t.split("/")[0].strip() for t in row["MeSH"].split(";") if t.strip()}
-        gold_cuis = set()
-        for head in heads:
-            gold_cuis.update(c.cui for c in extractor.ontology.lookup(head))
-        mesh_universe |= gold_cuis
-        rows.append((row, gold_cuis))
-    for row, gold_cuis in rows:
+        head_cuis = [frozenset(c.cui for c in extractor.ontology.lookup(h)) for h in sorted(heads)]
+        head_cuis = [g for g in head_cuis if g]
+        mesh_universe.update(*head_cuis)
+        rows.append((row, head_cuis))
+    no_finding = {c.cui for c in extractor.ontology.lookup("no finding")}
+    for row, head_cuis in rows:
         result.reports += 1
         report = {c: row[c] for c in SECTION_COLUMNS if row.get(c)}
         extraction = extractor.extract(report, row["uid"])
@@ -107,14 +116,39 @@ def evaluate_openi(path: str | os.PathLike[str], extractor: Extractor, *, exampl
                 result.examples.setdefault(f"{name}/{kind}", [])
                 if len(result.examples[f"{name}/{kind}"]) < examples:
                     result.examples[f"{name}/{kind}"].append(row["uid"])
-        predicted = {
-            m.cui for m in extraction.mentions
-            if m.section in LABEL_SECTIONS and m.assertion is Assertion.PRESENT and not m.hypothetical
-        } & mesh_universe
-        result.mesh.tp += len(predicted & gold_cuis)
-        result.mesh.fp += len(predicted - gold_cuis)
-        result.mesh.fn += len(gold_cuis - predicted)
+        predicted = predicted_findings(extraction, no_finding) & mesh_universe
+        tp, fp, fn = head_term_counts(head_cuis, predicted)
+        result.mesh.tp += tp
+        result.mesh.fp += fp
+        result.mesh.fn += fn
     return result
+
+
+def predicted_findings(extraction: ReportExtraction, no_finding: frozenset[str] | set[str] = frozenset()
+                       ) -> set[str]:
+    """CUIs of the present, non-hypothetical findings of a report's image sections.
+
+    A ``no_finding`` CUI is kept only when nothing else is found.
+    """
+    ms = extraction.mentions
+    found = {
+        ms[i].cui for i in finding_indexes(ms, extraction.relations)
+        if ms[i].section in LABEL_SECTIONS and ms[i].assertion is Assertion.PRESENT and not ms[i].hypothetical
+    }
+    if found & no_finding and found - no_finding:
+        found -= no_finding
+    return found
+
+
+def head_term_counts(gold: list[frozenset[str]], predicted: set[str]) -> tuple[int, int, int]:
+    """``(tp, fp, fn)`` of one report: a gold head (its CUIs) is found when any CUI is predicted.
+
+    >>> head_term_counts([frozenset({"A1", "A2"}), frozenset({"B"})], {"A2", "C"})
+    (1, 1, 1)
+    """
+    tp = sum(1 for g in gold if g & predicted)
+    covered = set().union(*gold) if gold else set()
+    return tp, len(predicted - covered), len(gold) - tp
 
 
 def format_table(result: OpenIResult) -> list[str]:

@@ -5,14 +5,19 @@ Plain API::
     from medkg.extract import Extractor, extract
     result = extract({"findings": "No pleural effusion.", "impression": "Normal."})
 
+The module itself is callable too, as the public API promises: ``medkg.extract(text)`` is
+``medkg.extract.extract(text)`` (the module's class is :class:`CallableModule`).
+
 The same steps are spaCy components (``medkg_sections``, ``medkg_concepts``, ``medkg_context``)
 registered in :mod:`medkg.extract.components`.
 """
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
+from types import ModuleType
 
 from medkg.extract.pipeline import Extractor, Report
 from medkg.extract.types import (
@@ -65,3 +70,20 @@ def extract_many(
 ) -> Iterator[ReportExtraction]:
     """Extract ``(report_id, report)`` pairs with the default extractor, in input order."""
     return default_extractor().extract_many(reports, n_process=n_process, batch_size=batch_size)
+
+
+class CallableModule(ModuleType):
+    """The class of the ``medkg.extract`` module: calling it runs :func:`extract`.
+
+    Examples
+    --------
+    >>> import medkg.extract
+    >>> medkg.extract("FINDINGS: No pneumothorax.").mentions[0].assertion.value   # doctest: +SKIP
+    'absent'
+    """
+
+    def __call__(self, report: Report, report_id: str = "") -> ReportExtraction:
+        return self.extract(report, report_id)
+
+
+sys.modules[__name__].__class__ = CallableModule

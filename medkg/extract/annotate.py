@@ -9,7 +9,7 @@ size bounds memory whatever the input size; ``cache_size=0`` turns it off.
 
 Results are compact tuples (no objects per mention), offsets relative to the sentence::
 
-    (start, end, cui, method, score, assertion, historical, hypothetical, laterality, severity)
+    (start, end, cui, method, score, assertion, historical, hypothetical, laterality, severity, hedged)
 
 Examples
 --------
@@ -18,7 +18,7 @@ Examples
 >>> onto = Ontology.from_parts([Concept("C0032227", "Pleural effusion")])
 >>> ann = SentenceAnnotator.build(onto, Vocabulary.build(onto))
 >>> ann.annotate("No left pleural effusion.")
-((8, 24, 'C0032227', 'exact', 1.0, <Assertion.ABSENT: 'absent'>, False, False, 'left', None),)
+((8, 24, 'C0032227', 'exact', 1.0, <Assertion.ABSENT: 'absent'>, False, False, 'left', None, False),)
 """
 
 from __future__ import annotations
@@ -29,15 +29,20 @@ from functools import lru_cache
 from medkg.extract.context import ContextMatcher
 from medkg.extract.matcher import ConceptMatcher, RuleMatcher, all_rules
 from medkg.extract.modifiers import may_have_modifiers, modifiers
+from medkg.extract.relations import ANATOMY_TUIS
 from medkg.extract.text import fold
 from medkg.extract.types import Assertion
 from medkg.extract.vocabulary import Vocabulary
 from medkg.ontology.model import Ontology
 
+#: Methods of rule hits, which beat dictionary hits they overlap.
+RULE_METHODS = frozenset({"rule", "qualifier"})
+
 #: Default number of distinct sentences kept (a few tens of MB at most).
 CACHE_SIZE = 200_000
 
-#: ``(start, end, cui, method, score, assertion, historical, hypothetical, laterality, severity)``.
+#: ``(start, end, cui, method, score, assertion, historical, hypothetical, laterality, severity,
+#: hedged)``.
 Found = tuple
 
 Hit = tuple  # (start, end, cui, method, fixed assertion | None, focus, score), see matcher.py
@@ -51,8 +56,11 @@ class SentenceAnnotator:
     its own abbreviations, which makes a sentence's result depend on the rest of the report).
     """
 
-    def __init__(self, concepts, rules, context, abbreviations=None, fuzzy=None, *, cache_size=CACHE_SIZE):
+    def __init__(self, concepts, rules, context, abbreviations=None, fuzzy=None, *, cache_size=CACHE_SIZE,
+                 anatomy: frozenset[str] = frozenset()):
         self.concepts = concepts
+        #: CUIs of anatomy concepts: a location phrase after a finding may run to their end.
+        self.anatomy = anatomy
         self.rules = rules
         self.context = context
         self.abbreviations = abbreviations
@@ -79,6 +87,7 @@ class SentenceAnnotator:
             abbreviations,
             fuzzy,
             cache_size=cache_size,
+            anatomy=anatomy_cuis(ontology),
         )
 
     def cache_info(self):
@@ -116,7 +125,13 @@ class SentenceAnnotator:
         return hits
 
     def assert_hits(self, sentence: str, folded: str, hits: list[Hit]) -> tuple[Found, ...]:
-        """Assertion, history, hypothetical, laterality and severity of each hit."""
+        """Assertion, history, hypothetical, laterality, severity and hedging of each hit.
+
+        Laterality after a finding is looked for up to the next hit's start, or up to its end when
+        the next hit is anatomy ("granuloma in the right lower lobe"). A rule mention with a fixed
+        absent assertion ("lungs are clear bilaterally", "clear left lung") has no modifiers: the
+        side or size of something absent means nothing.
+        """
         padded = " " + sentence + " "
         n = len(sentence)
         triggers = self.context.find(folded)
@@ -125,26 +140,38 @@ class SentenceAnnotator:
         floor = 0
         last = len(hits) - 1
         modified = may_have_modifiers(sentence)
+        anatomy = self.anatomy
         for k, (start, end, cui, method, fixed, focus, score) in enumerate(hits):
             if triggers:
                 if fixed is None:
                     fstart = focus + 1
-                    assertion, hist, hypo = assert_span(
+                    assertion, hist, hypo, hedged = assert_span(
                         padded, triggers, fstart, max(end + 1, fstart + 1), 1, n + 1
                     )
                 else:
-                    assertion = fixed
-                    _, hist, hypo = assert_span(padded, triggers, start + 1, end + 1, 1, n + 1)
+                    assertion, hedged = fixed, False
+                    _, hist, hypo, _ = assert_span(padded, triggers, start + 1, end + 1, 1, n + 1)
             else:
-                assertion, hist, hypo = fixed or Assertion.PRESENT, False, False
-            if modified:
-                ceiling = min(n, hits[k + 1][0]) if k < last else n
+                assertion, hist, hypo, hedged = fixed or Assertion.PRESENT, False, False, False
+            if modified and fixed is not Assertion.ABSENT:
+                if k < last:
+                    nxt = hits[k + 1]
+                    ceiling = min(n, nxt[1] if nxt[2] in anatomy else nxt[0])
+                else:
+                    ceiling = n
                 lat, sev = modifiers(sentence, start, end, floor, ceiling)
-                floor = end
             else:
                 lat = sev = None
-            out.append((start, end, cui, method, score, assertion, hist, hypo, lat, sev))
+            floor = end
+            out.append((start, end, cui, method, score, assertion, hist, hypo, lat, sev, hedged))
         return tuple(out)
+
+
+def anatomy_cuis(ontology: Ontology) -> frozenset[str]:
+    """CUIs whose semantic types are all anatomy types (:data:`~medkg.extract.relations.ANATOMY_TUIS`)."""
+    return frozenset(
+        c.cui for c in ontology if c.tuis and all(t in ANATOMY_TUIS for t in c.tuis)
+    )
 
 
 def resolve(hits: list[Hit]) -> list[Hit]:
@@ -155,7 +182,7 @@ def resolve(hits: list[Hit]) -> list[Hit]:
     """
     if len(hits) < 2:
         return hits
-    order = sorted(hits, key=lambda h: (h[3] != "rule", h[0] - h[1], h[0]))
+    order = sorted(hits, key=lambda h: (h[3] not in RULE_METHODS, h[0] - h[1], h[0]))
     starts: list[int] = []
     kept: list = []
     for h in order:

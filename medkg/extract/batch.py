@@ -56,6 +56,7 @@ def extraction_to_json(extraction: ReportExtraction) -> dict:
                 "hypothetical": m.hypothetical,
                 "laterality": m.laterality,
                 "severity": m.severity,
+                "hedged": m.hedged,
                 "codes": codes,
                 "method": m.method,
                 "score": m.score,

@@ -6,7 +6,7 @@
   with ``._.cui``, ``._.name``, ``._.section``, ``._.sentence``, ``._.method``, ``._.score``,
   ``._.char_span`` (exact character offsets; the span itself is expanded to whole tokens).
 * ``medkg_context`` — after ``medkg_concepts``: ``._.assertion``, ``._.historical``,
-  ``._.hypothetical``, ``._.laterality``, ``._.severity``.
+  ``._.hypothetical``, ``._.laterality``, ``._.severity``, ``._.hedged``.
 * ``medkg_extractor`` — both in one pass (uses the sentence cache of
   :class:`~medkg.extract.pipeline.Extractor`).
 
@@ -39,7 +39,7 @@ SPANS_KEY = "medkg"
 SECTIONS_KEY = "medkg_sections"
 
 _SPAN_ATTRS = ("cui", "name", "section", "sentence", "method", "score", "char_span", "assertion",
-               "historical", "hypothetical", "laterality", "severity")
+               "historical", "hypothetical", "laterality", "severity", "hedged")
 _EXTRACTORS: dict[tuple[str | None, bool], Extractor] = {}
 
 
@@ -168,7 +168,7 @@ class ExtractorComponent:
             span._.method, span._.score = m.method, m.score
             span._.assertion = m.assertion.value
             span._.historical, span._.hypothetical = m.historical, m.hypothetical
-            span._.laterality, span._.severity = m.laterality, m.severity
+            span._.laterality, span._.severity, span._.hedged = m.laterality, m.severity, m.hedged
             spans.append(span)
         doc.spans[SPANS_KEY] = spans
         doc.ents = filter_spans(spans)
@@ -176,9 +176,9 @@ class ExtractorComponent:
 
 
 def _set_context(span: Span, found: tuple) -> None:
-    assertion, hist, hypo, lat, sev = found[5:]
+    assertion, hist, hypo, lat, sev, hedged = found[5:]
     span._.assertion, span._.historical, span._.hypothetical = assertion.value, hist, hypo
-    span._.laterality, span._.severity = lat, sev
+    span._.laterality, span._.severity, span._.hedged = lat, sev, hedged
 
 
 @Language.factory("medkg_sections", default_config={"set_sentences": False})

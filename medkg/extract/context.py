@@ -64,14 +64,16 @@ class ContextMatcher:
 
     def assert_span(
         self, text: str, triggers: list[Trigger], start: int, end: int, sent_start: int, sent_end: int
-    ) -> tuple[Assertion, bool, bool]:
-        """``(assertion, historical, hypothetical)`` of the finding at folded ``[start, end)``.
+    ) -> tuple[Assertion, bool, bool, bool]:
+        """``(assertion, historical, hypothetical, hedged)`` of the finding at folded ``[start, end)``.
+
+        ``hedged`` is only ever true for a present finding reached by a strong hedge ("suggests").
 
         ``text`` is the original report padded by one character on the left (``" " + text``) so
         that its offsets equal the folded ones; ``sent_start``/``sent_end`` bound the sentence.
         """
         best_neg = best_unc = None  # distance of the nearest trigger of each kind
-        historical = hypothetical = False
+        historical = hypothetical = hedged = False
         lo = bisect_left(triggers, (sent_start,))
         for i in range(lo, len(triggers)):
             t_start, t_end, flags, direction = triggers[i]
@@ -86,7 +88,7 @@ class ContextMatcher:
             if flags & R.TERM:
                 continue
             words = text.count(" ", gap_lo, gap_hi)
-            if flags & (R.NEG | R.UNC | R.HYPO):
+            if flags & (R.NEG | R.UNC | R.HYPO | R.HEDGE):
                 window = R.FWD_WINDOW if gap_hi == start else R.BWD_WINDOW
             else:
                 window = R.HIST_WINDOW
@@ -101,11 +103,13 @@ class ContextMatcher:
                 historical = True
             if flags & R.HYPO:
                 hypothetical = True
+            if flags & R.HEDGE:
+                hedged = True
         if best_neg is not None and (best_unc is None or best_neg <= best_unc):
-            return Assertion.ABSENT, historical, hypothetical
+            return Assertion.ABSENT, historical, hypothetical, False
         if best_unc is not None:
-            return Assertion.UNCERTAIN, historical, hypothetical
-        return Assertion.PRESENT, historical, hypothetical
+            return Assertion.UNCERTAIN, historical, hypothetical, False
+        return Assertion.PRESENT, historical, hypothetical, hedged
 
     @staticmethod
     def _blocked(text: str, triggers: list[Trigger], i: int, lo: int, hi: int) -> bool:

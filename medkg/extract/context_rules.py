@@ -6,13 +6,14 @@ either side. ``PSEUDO`` triggers ("no change") are matched so that the shorter t
 ("no") does not fire; ``TERM`` phrases end every scope that crosses them ("but", "however").
 
 Written for chest radiograph reports after reading the CheXpert, NegBio and medspaCy rule sets;
-strong hedges ("probable", "consistent with", "suggestive of") are *not* triggers: they assert the
-finding, as Open-i's manual indexing does.
+strong hedges ("probable", "suggests", "suggestive of", "likely") do *not* make a finding
+uncertain: they assert it, as Open-i's manual indexing does (and as scores best on the dev split),
+but set the ``HEDGE`` flag, exposed as :attr:`medkg.extract.types.Mention.hedged`.
 """
 
 from __future__ import annotations
 
-NEG, UNC, HIST, HYPO, PSEUDO, TERM = 1, 2, 4, 8, 16, 32
+NEG, UNC, HIST, HYPO, PSEUDO, TERM, HEDGE = 1, 2, 4, 8, 16, 32, 64
 FWD, BWD, BOTH = 1, 2, 3
 
 #: Scope windows in words between trigger and finding.
@@ -64,6 +65,13 @@ again|continued|residual|unchanged from prior"""
 _HYPO_FWD = """if|in case of|should|to exclude|evaluate for|evaluation for|assess for|rule out|r o
 to rule out|recommend|recommended|follow up|followup|correlate|for possible|in the event of"""
 
+#: Strong hedges: the finding stays present, flagged ``hedged``.
+_HEDGE_FWD = """suggest|suggests|suggesting|suggestive of|suggestion of|probable|probably|likely|most likely
+more likely|presumed|favor|favored|favoring|suspicious of|appearance suggests"""
+
+_HEDGE_BWD = """is likely|are likely|likely|is probable|are probable|is suggested|are suggested
+is favored|most likely"""
+
 _PSEUDO = """no change|no significant change|no interval change|no appreciable change|not changed|no increase
 no significant interval change|not only|no definite change|not significantly changed|no change in
 not necessarily|not certain whether|not clear whether|without change|without significant change
@@ -108,6 +116,8 @@ def trigger_table() -> dict[str, tuple[int, int]]:
     put(_UNC_BWD, UNC, BWD)
     put(_HIST_BOTH, HIST, BOTH)
     put(_HYPO_FWD, HYPO, FWD)
+    put(_HEDGE_FWD, HEDGE, FWD)
+    put(_HEDGE_BWD, HEDGE, BWD)
     for phrase in _phrases(_PSEUDO):
         table[phrase] = (PSEUDO, BOTH)
     # a finding that "resolved" is absent now and was there before

@@ -68,16 +68,21 @@ class RuleMatcher:
         for rule in rules:
             if rule.cui not in known:
                 continue
+            pred = _alternation(rule.predicates)
+            if not rule.subjects:  # the predicate phrase alone
+                pattern = rf" (?P<p1>{pred})(?![a-z0-9])"
+                anchors = frozenset(fold_phrase(p).split()[-1] for p in rule.predicates)
+                self.rules.append((rule, re.compile(pattern), anchors))
+                continue
             subj = _alternation(rule.subjects)
             if rule.not_after_subject:
                 subj = rf"(?:{subj})(?! +(?:{_alternation(rule.not_after_subject)})\b)"
-            pred = _alternation(rule.predicates)
-            gap = rf"(?: +[a-z0-9]+){{0,{rule.max_gap}}}?"
+            gap = rf"(?: +[a-z0-9]+){{{rule.min_gap},{rule.max_gap}}}?"
             forward = rf" (?P<s1>{subj}){gap} +(?P<p1>{pred})(?![a-z0-9])"
             pattern = forward
             if rule.either_order:
                 pattern += rf"| (?P<p2>{pred}){gap} +(?P<s2>{subj})(?![a-z0-9])"
-            anchors = frozenset(fold_phrase(s).split()[0] for s in rule.subjects)
+            anchors = frozenset(fold_phrase(s).split()[-1] for s in rule.subjects)
             self.rules.append((rule, re.compile(pattern), anchors))
         self._anchors = frozenset().union(*(a for _, _, a in self.rules))
 
@@ -93,7 +98,7 @@ class RuleMatcher:
         if not words:
             return out
         for rule, pattern, anchors in self.rules:
-            # a subject's first word is always a whole word of a match
+            # every word of a subject (we keep its last, the head noun) is a whole word of a match
             if anchors.isdisjoint(words):
                 continue
             for sent_start, sent_end in sentences:
@@ -106,13 +111,43 @@ class RuleMatcher:
                         continue
                     taken.append((start, end))
                     focus = (m.start("p1") if m.group("p1") else m.start("p2")) - 1
-                    out.append((start, end, rule.cui, "rule", rule.assertion, focus, 1.0))
+                    out.append((start, end, rule.cui, rule.method, rule.assertion, focus, 1.0))
         return out
 
 
 def _alternation(phrases: Iterable[str]) -> str:
-    forms = sorted({fold_phrase(p) for p in phrases}, key=len, reverse=True)
-    return "|".join(re.escape(f).replace(r"\ ", " +") for f in forms)
+    """A regular expression matching any of ``phrases`` (folded), longest first, as a word trie.
+
+    Factoring shared leading words ("no acute cardiopulmonary ...") keeps big phrase lists fast.
+
+    >>> _alternation(["no acute disease", "no acute process", "normal"])
+    '(?:no(?: +(?:acute(?: +(?:disease|process))))|normal)'
+    """
+    trie: dict = {}
+    for phrase in {fold_phrase(p) for p in phrases}:
+        node = trie
+        for word in phrase.split():
+            node = node.setdefault(word, {})
+        node[""] = {}
+    return _trie_regex(trie)
+
+
+def _trie_regex(node: dict) -> str:
+    words = sorted((w for w in node if w), key=lambda w: (-_depth(node[w]), -len(w), w))
+    alts = []
+    for word in words:
+        child = node[word]
+        if list(child) == [""]:
+            alts.append(re.escape(word))
+            continue
+        rest = _trie_regex(child)
+        optional = "" in child
+        alts.append(f"{re.escape(word)}(?: +{rest}){'?' if optional else ''}")
+    return "(?:" + "|".join(alts) + ")"
+
+
+def _depth(node: dict) -> int:
+    return max((1 + _depth(c) for w, c in node.items() if w), default=0)
 
 
 def opacity_rules(opacity_cui: str) -> tuple[CompositeRule, ...]:
@@ -126,10 +161,12 @@ def all_rules(opacity_cui: str | None, ontology=None) -> tuple[CompositeRule, ..
     """The composite rules for an ontology: CUI-keyed, opacity, and name-keyed ones it has."""
     from dataclasses import replace
 
-    from medkg.extract.phrases import COMPOSITE_RULES_BY_NAME
+    from medkg.extract.phrases import COMPOSITE_RULES_BY_NAME, NO_FINDING_RULES_BY_NAME
+    from medkg.extract.qualifiers import QUALIFIER_RULES_BY_NAME
 
     rules = COMPOSITE_RULES + (opacity_rules(opacity_cui) if opacity_cui else ())
-    for name, named in COMPOSITE_RULES_BY_NAME.items():
+    by_name = {**NO_FINDING_RULES_BY_NAME, **COMPOSITE_RULES_BY_NAME}
+    for name, named in [*by_name.items(), *QUALIFIER_RULES_BY_NAME.items()]:
         found = ontology.lookup(name) if ontology is not None else []
         if found:
             rules += tuple(replace(r, cui=found[0].cui) for r in named)

@@ -58,6 +58,21 @@ EXTRA_BY_NAME: dict[str, tuple[str, ...]] = {
     "pleural thickening": ("apical capping", "apical pleural capping", "pleural capping",
                            "apical pleural thickening", "biapical pleural thickening", "pleural thickening"),
     "nodule": ("nodule", "nodules", "pulmonary nodule", "lung nodule"),
+    # Open-i indexes these (dev split) as "Atherosclerosis/aorta", "Markings/bronchovascular",
+    # "Catheters, Indwelling" (any catheter seen on a radiograph is in place) and "Technical
+    # Quality of Image Unsatisfactory".
+    "atherosclerosis": ("atherosclerotic", "atherosclerotic change", "atherosclerotic changes",
+                        "atherosclerotic calcification", "atherosclerotic calcifications",
+                        "atherosclerotic disease", "atherosclerotic vascular disease",
+                        "atherosclerotic vascular calcification", "atherosclerotic plaque"),
+    "lung markings": ("bronchovascular crowding", "crowding of the bronchovascular markings",
+                      "bronchovascular markings", "vascular crowding", "crowded bronchovascular markings"),
+    "catheters, indwelling": ("catheter", "catheters", "catheter tubing", "dialysis catheter",
+                              "drainage catheter", "pleural catheter", "pleural drainage catheter"),
+    "technical quality of image unsatisfactory": (
+        "patient rotation", "rotated", "limited quality", "limited exam", "limited examination",
+        "limited evaluation", "limited study", "suboptimal exam", "suboptimal examination",
+        "underpenetrated", "underpenetration", "poor inspiration", "poor inspiratory effort"),
 }
 
 #: Surface forms the dictionary must never match on their own (composite rules cover them).
@@ -77,6 +92,8 @@ SWALLOW_FORMS: tuple[str, ...] = (
 class CompositeRule:
     """``subject`` and ``predicate`` words within ``max_gap`` words, in either order.
 
+    With no ``subjects`` the rule is the predicate phrase alone ("hyperinflation").
+
     ``assertion`` fixes the result (``ABSENT`` for "normal heart size"); ``None`` lets the
     context triggers decide ("heart is not enlarged" → absent), with the predicate as focus.
     """
@@ -86,11 +103,15 @@ class CompositeRule:
     predicates: tuple[str, ...]
     assertion: Assertion | None = None
     max_gap: int = 4
+    min_gap: int = 0
     either_order: bool = True
     not_after_subject: tuple[str, ...] = ()
     #: The mention is only the predicate ("thickening"), so the subject stays free for its own
     #: mention ("pleural effusion versus thickening").
     predicate_span: bool = False
+    #: ``Mention.method`` of the result: ``"rule"``, or ``"qualifier"`` for anatomy made a finding
+    #: by its qualifier (:mod:`medkg.extract.qualifiers`).
+    method: str = "rule"
 
 
 _HEART = ("heart", "heart size", "cardiac silhouette", "cardiac size", "cardiac shadow", "cardiac contour",
@@ -118,9 +139,31 @@ COMPOSITE_RULES: tuple[CompositeRule, ...] = (
 
 #: Rules for concepts known by name only (resolved like :data:`EXTRA_BY_NAME`).
 COMPOSITE_RULES_BY_NAME: dict[str, tuple[CompositeRule, ...]] = {
+    # "calcified right lower lobe granuloma": the granuloma is Open-i's "Calcified Granuloma"
+    "calcified granuloma": (
+        CompositeRule("", ("calcified",), ("granuloma", "granulomas", "granulomata"), max_gap=4,
+                      min_gap=1, either_order=False, predicate_span=True),
+    ),
     "pleural thickening": (
         CompositeRule("", ("pleural", "pleura", "costophrenic", "apical", "pleural effusion", "effusion"),
                       ("thickening",), max_gap=3, predicate_span=True),
+    ),
+}
+
+_NO_ACUTE = ("abnormality", "abnormalities", "process", "disease", "findings", "finding", "pathology")
+#: "No acute cardiopulmonary abnormality", "normal chest": a **present** statement that the image
+#: shows no finding (Open-i's head term ``normal``), though it starts with "no". It says nothing
+#: about chronic findings listed next to it, so consumers treat it as "no acute finding"; the
+#: head-term evaluation counts it only in reports with no other positive finding.
+NO_FINDING_RULES_BY_NAME: dict[str, tuple[CompositeRule, ...]] = {
+    "no finding": (
+        CompositeRule("", (), (
+            *(f"{neg} {acute}{organ} {what}" for neg in ("no", "negative for", "no evidence of")
+              for acute in ("acute", "active", "acute radiographic", "acute or active")
+              for organ in (" cardiopulmonary", " pulmonary", " intrathoracic", "")
+              for what in _NO_ACUTE),
+            "normal chest", "normal chest exam", "normal chest x ray", "normal chest radiograph",
+            "normal study", "normal exam"), Assertion.PRESENT),
     ),
 }
 

@@ -116,11 +116,11 @@ class Extractor:
         concept = self._concept
         for sent, found in zip(sentences, self._annotate(text, sentences), strict=True):
             off = sent.start
-            for start, end, cui, method, score, assertion, hist, hypo, lat, sev in found:
+            for start, end, cui, method, score, assertion, hist, hypo, lat, sev, hedged in found:
                 name, codes, tuis = concept(cui)
                 mentions.append(
                     Mention(cui, name, text[off + start : off + end], off + start, off + end, sent.section,
-                            sent.index, assertion, hist, hypo, lat, sev, codes, tuis, method, score)
+                            sent.index, assertion, hist, hypo, lat, sev, codes, tuis, method, score, hedged)
                 )
         relations = find_relations(fold(text), mentions, self.ontology) if self.relations and mentions else ()
         return ReportExtraction(

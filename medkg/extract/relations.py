@@ -57,6 +57,23 @@ def is_anatomy(mention: Mention) -> bool:
     return bool(mention.semantic_types) and all(t in ANATOMY_TUIS for t in mention.semantic_types)
 
 
+def finding_indexes(mentions, relations=()) -> list[int]:
+    """Indexes of the mentions that state a finding: every observation, and anatomy only when
+    qualified — a ``"qualifier"`` mention ("lungs are hypoinflated") or the target of a ``modify``
+    relation. A bare anatomy mention ("the mediastinum", "spine") names a place, not a finding.
+
+    >>> from medkg.extract.types import Mention, Section
+    >>> ms = [Mention("C1", "Lung", "lungs", 4, 9, Section.FINDINGS, 0, semantic_types=("T023",)),
+    ...       Mention("C1", "Lung", "low lung volumes", 20, 36, Section.FINDINGS, 1,
+    ...               semantic_types=("T023",), method="qualifier")]
+    >>> finding_indexes(ms)
+    [1]
+    """
+    modified = {r.target for r in relations if r.kind == "modify"}
+    return [i for i, m in enumerate(mentions)
+            if m.method == "qualifier" or i in modified or not is_anatomy(m)]
+
+
 def find_relations(folded: str, mentions, ontology=None) -> list[MentionRelation]:
     """Relations among ``mentions`` (sorted by start) of one report; indexes into ``mentions``.
 

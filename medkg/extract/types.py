@@ -53,7 +53,9 @@ class Mention:
 
     ``start``/``end`` are character offsets into the report text; ``sentence`` indexes
     :attr:`ReportExtraction.sentences`. ``method`` says how the concept was linked
-    (``"exact"``, ``"fuzzy"``, ``"abbreviation"``, ``"rule"``); ``score`` is 1.0 for exact matches.
+    (``"exact"``, ``"fuzzy"``, ``"abbreviation"``, ``"rule"``, ``"qualifier"`` for an anatomy
+    mention made a finding by its qualifier, "lungs are hypoinflated"); ``score`` is 1.0 for exact
+    matches.
     """
 
     cui: str
@@ -72,6 +74,9 @@ class Mention:
     semantic_types: tuple[str, ...] = ()  # TUIs
     method: str = "exact"
     score: float = 1.0
+    #: Asserted through a strong hedge ("suggests pneumonia", "probable atelectasis"): the
+    #: assertion stays ``PRESENT`` (as Open-i indexes it) but the certainty is lower.
+    hedged: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -50,3 +50,21 @@ def test_eval_openi_cli():
     assert set(figures["fuzzy"]["errors"]) <= {"missed", "false_positive", "wrong_assertion"}
     assert figures["fuzzy"]["labels"]["Cardiomegaly"]["f1"] >= 0.95
     assert figures["fuzzy"]["micro"]["f1"] >= 0.93
+
+
+def test_head_terms_count_once_per_head_and_only_findings():
+    from medkg.evaluation.openi import head_term_counts, predicted_findings
+    from medkg.extract import Extractor
+
+    # a head looked up to two CUIs (e.g. "Pulmonary Atelectasis") is one head term, found by either
+    assert head_term_counts([frozenset({"A1", "A2"}), frozenset({"B"})], {"A2", "C"}) == (1, 1, 1)
+    ex = Extractor(fuzzy=False)
+    onto = ex.ontology
+    names = {c: onto.get(c).name for c in predicted_findings(ex.extract({"findings": (
+        "The spine is normal. The lungs are hypoinflated. Tortuous aorta.")}))}
+    assert sorted(names.values()) == ["Aorta", "Lung"]
+    no_finding = {c.cui for c in onto.lookup("no finding")}
+    alone = predicted_findings(ex.extract({"impression": "No acute cardiopulmonary abnormality."}), no_finding)
+    mixed = predicted_findings(ex.extract({"impression": "No acute disease. Low lung volumes."}), no_finding)
+    assert alone == no_finding
+    assert [onto.get(c).name for c in mixed] == ["Lung"]
