@@ -44,10 +44,15 @@ _LAZY: dict[str, tuple[str, str]] = {
     "load_ipython_extension": ("medkg.rag.magics", "load_ipython_extension"),
 }
 
-__all__ = ["MedkgError", "__version__", *sorted(_LAZY)]
+__all__ = ["MedkgError", "__version__", "extract", "extract_many", *sorted(_LAZY)]
 
 
 def __getattr__(name: str) -> Any:
+    if name in ("extract", "extract_many") and name not in globals():
+        # ``medkg.extract`` is both the extraction subpackage and a callable:
+        # ``medkg.extract(text) -> ReportExtraction`` (the package's module class defines __call__).
+        package = importlib.import_module("medkg.extract")
+        return package if name == "extract" else package.extract_many
     try:
         module, attr = _LAZY[name]
     except KeyError:
