@@ -15,6 +15,7 @@ Usage::
     python benchmarks/kge_epoch.py                          # openi + medmkg, 2 epochs each
     python benchmarks/kge_epoch.py --scales mimic --batch-size 8192
     python benchmarks/kge_epoch.py --store /path/to/openi-store
+    python benchmarks/kge_epoch.py --threads 1             # on a busy machine
 """
 
 from __future__ import annotations
@@ -76,11 +77,14 @@ def main() -> None:
     ap.add_argument("--epochs", type=int, default=2)
     ap.add_argument("--dim", type=int, default=64)
     ap.add_argument("--batch-size", type=int, default=1024)
+    ap.add_argument("--threads", type=int, default=0, help="torch CPU threads (0: torch default)")
     ap.add_argument("--eval", type=int, default=1000, help="test triples to rank (0: skip)")
     args = ap.parse_args()
 
     import torch
 
+    if args.threads:
+        torch.set_num_threads(args.threads)
     device = "cuda" if torch.cuda.is_available() else "cpu"
     print(
         f"device {device}, torch threads {torch.get_num_threads()}, "

@@ -122,7 +122,7 @@ def evaluate_ranking(
     *,
     sides: Sequence[str] = ("tail", "head"),
     device: str = "cpu",
-    chunk: int = 2_000_000,
+    chunk: int = 100_000,
 ) -> dict[str, dict[str, RankMetrics]]:
     """Filtered and raw metrics of ``rows`` for each side and both sides together.
 

@@ -11,9 +11,9 @@ from medkg.graph.export import export
 
 def test_graphml_round_trip(built_kg, tmp_path):
     result = export(built_kg, "graphml", tmp_path / "kg.graphml")
-    assert (result.format, result.rows) == ("graphml", 23 + 25)
+    assert (result.format, result.rows) == ("graphml", 25 + 28)
     g = nx.read_graphml(tmp_path / "kg.graphml", force_multigraph=True)
-    assert (g.number_of_nodes(), g.number_of_edges()) == (23, 25)
+    assert (g.number_of_nodes(), g.number_of_edges()) == (25, 28)
     kg = naf_view(built_kg)
     assert g.number_of_edges() == sum(1 for _ in kg.edges())
     concept = g.nodes["Concept:C0032227"]
@@ -34,5 +34,5 @@ def test_graphml_round_trip(built_kg, tmp_path):
 def test_graphml_all_edges(built_kg, tmp_path):
     export(built_kg, "graphml", tmp_path / "all.graphml", naf_only=False)
     g = nx.read_graphml(tmp_path / "all.graphml", force_multigraph=True)
-    assert g.number_of_edges() == 30
+    assert g.number_of_edges() == 33
     assert g.edges["Image:I2", "Concept:C0032227", "NEGATIVE"]["naf_kept"] is False

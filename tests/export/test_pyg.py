@@ -18,10 +18,10 @@ pytest.importorskip("torch_geometric")
 def test_node_and_edge_types(built_kg):
     data, ids = to_pyg(naf_view(built_kg))
     sizes = {nt: data[nt].num_nodes for nt in data.node_types}
-    assert sizes == {"patient": 2, "study": 4, "report": 4, "image": 6, "concept": 7}
+    assert sizes == {"patient": 2, "study": 4, "report": 4, "image": 6, "concept": 9}
     shapes = {et: tuple(data[et].edge_index.shape) for et in data.edge_types}
     assert shapes == {
-        ("concept", "ISA", "concept"): (2, 1),
+        ("concept", "ISA", "concept"): (2, 4),
         ("concept", "SUGGESTIVE_OF", "concept"): (2, 1),
         ("image", "NEGATIVE", "concept"): (2, 2),
         ("image", "POSITIVE", "concept"): (2, 6),
@@ -31,7 +31,8 @@ def test_node_and_edge_types(built_kg):
         ("study", "HAS_REPORT", "report"): (2, 4),
     }
     assert ids.ids["concept"] == (
-        "C0004144", "C0018800", "C0032227", "C0032285", "C0032326", "C0034063", "C0149781",
+        "C0004144", "C0018800", "C0024115", "C0032227", "C0032285", "C0032326", "C0034063",
+        "C0149781", "C0264490",
     )  # fmt: skip
     assert data["image", "POSITIVE", "concept"].support.tolist() == [1, 1, 1, 1, 1, 1]
     assert data["image"].naf_kept.tolist() == [True, True, False, False, False, False]
@@ -46,8 +47,12 @@ def test_mapping_back_to_cuis(built_kg):
         back = {(ids.id("image", i), ids.id("concept", j)) for i, j in zip(src, dst, strict=True)}
         assert back == {(e.source, e.target) for e in kg.findings.values() if str(e.type) == rel}
     src, dst = data["concept", "ISA", "concept"].edge_index.tolist()
-    assert (ids.id("concept", src[0]), ids.id("concept", dst[0])) == ("C0149781", "C0032326")
-    assert ids.index("concept", "C0032227") == 2
+    isa = [(ids.id("concept", i), ids.id("concept", j)) for i, j in zip(src, dst, strict=True)]
+    assert isa == [
+        ("C0032285", "C0024115"), ("C0034063", "C0264490"),
+        ("C0149781", "C0032326"), ("C0264490", "C0024115"),
+    ]  # fmt: skip
+    assert ids.index("concept", "C0032227") == 3
     with pytest.raises(GraphError):
         ids.index("concept", "C9999999")
 
@@ -67,7 +72,7 @@ def test_image_embeddings_as_features(built_kg):
 
 def test_pyg_export_file(built_kg, tmp_path):
     result = export(built_kg, "pyg", tmp_path / "kg.pt")
-    assert (result.format, result.rows) == ("pyg", 23 + 25)
+    assert (result.format, result.rows) == ("pyg", 25 + 28)
     data, ids = load_pyg(tmp_path / "kg.pt")
     assert data["image", "POSITIVE", "concept"].edge_index.shape == (2, 6)
     assert ids.id("image", 0) == "I1a"

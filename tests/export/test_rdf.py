@@ -32,9 +32,9 @@ def _normalised(kg):
 def test_export_counts_and_facts(built_kg, tmp_path, fmt, suffix):
     path = tmp_path / f"kg.{suffix}"
     result = export(built_kg, fmt, path)
-    assert (result.format, result.rows) == (fmt, 271)
+    assert (result.format, result.rows) == (fmt, 310)
     g = rdflib.Graph().parse(path, format={"nt": "nt", "ttl": "turtle", "jsonld": "json-ld"}[suffix])
-    assert len(g) == 271
+    assert len(g) == 310
     assert (IMG.I1a, MKG.POSITIVE, UMLS.C0032227) in g
     assert (IMG.I1a, MKG.NEGATIVE, UMLS.C0032326) in g
     assert (UMLS.C0149781, MKG.ISA, UMLS.C0032326) in g
@@ -47,7 +47,7 @@ def test_export_counts_and_facts(built_kg, tmp_path, fmt, suffix):
 
 def test_all_edges_export_keeps_naf_left_out_edges(built_kg, tmp_path):
     result = export(built_kg, "nt", tmp_path / "all.nt", naf_only=False)
-    assert result.rows == 344
+    assert result.rows == 383
     g = rdflib.Graph().parse(tmp_path / "all.nt", format="nt")
     assert (IMG.I2, MKG.NEGATIVE, UMLS.C0032227) in g
     stmt = rdflib.URIRef("https://w3id.org/medkg/statement/NEGATIVE/I2/C0032227")
@@ -124,16 +124,16 @@ def test_round_trip_semantic_types_and_awkward_text(built_kg, tmp_path):
 
 def test_turtle_engines_and_ntriples_agree(built_kg, tmp_path):
     kg = naf_view(built_kg)
-    assert write_turtle(kg, tmp_path / "ox.ttl", engine="oxigraph") == 271
-    assert write_turtle(kg, tmp_path / "rl.ttl", engine="rdflib") == 271
+    assert write_turtle(kg, tmp_path / "ox.ttl", engine="oxigraph") == 310
+    assert write_turtle(kg, tmp_path / "rl.ttl", engine="rdflib") == 310
     write_ntriples(kg, tmp_path / "kg.nt")
-    assert len((tmp_path / "kg.nt").read_text(encoding="utf-8").splitlines()) == 271
+    assert len((tmp_path / "kg.nt").read_text(encoding="utf-8").splitlines()) == 310
     nt = rdflib.Graph().parse(tmp_path / "kg.nt", format="nt")
     assert isomorphic(nt, rdflib.Graph().parse(tmp_path / "ox.ttl", format="turtle"))
     # rdflib's Turtle writer keeps 7 significant digits of an xsd:double (documented rdflib
     # behaviour), so the fallback engine agrees on every triple but the NaF scores
     rl = rdflib.Graph().parse(tmp_path / "rl.ttl", format="turtle")
-    assert len(rl) == 271
+    assert len(rl) == 310
     assert {t for t in nt if t[1] != MKG.nafScore} == {t for t in rl if t[1] != MKG.nafScore}
     assert (IMG.I1a, MKG.nafScore, rdflib.Literal("5.493061", datatype=rdflib.XSD.double)) in rl
     assert "@prefix umls: <https://uts.nlm.nih.gov/uts/umls/concept/>" in (tmp_path / "ox.ttl").read_text()

@@ -27,12 +27,12 @@ def _check_ranges(metrics, entities):
 def test_models_train_and_rank(built_kg, model):
     ts = triples_from_graph(built_kg, naf_only=False)
     result = link_prediction(ts, TrainConfig(model, epochs=3, dim=8, batch_size=4, seed=0, device="cpu"))
-    assert result.split_sizes == (13, 1, 3)
-    assert (result.entities, result.relations) == (13, 5)
+    assert result.split_sizes == (16, 2, 2)
+    assert (result.entities, result.relations) == (15, 5)
     assert len(result.train_log.losses) == 3 and all(math.isfinite(x) for x in result.train_log.losses)
-    _check_ranges(result.test["filtered"], 13)
-    _check_ranges(result.test["raw"], 13)
-    assert result.test["filtered"]["tail"].count == 3
+    _check_ranges(result.test["filtered"], 15)
+    _check_ranges(result.test["raw"], 15)
+    assert result.test["filtered"]["tail"].count == 2
     for side in ("tail", "head"):  # filtering only removes competitors
         assert result.test["filtered"][side].mr <= result.test["raw"][side].mr
 
@@ -64,9 +64,9 @@ def test_cli_on_a_store_and_a_csv(built_kg, tmp_path):
     res = runner.invoke(app, ["kge", str(tmp_path / "store"), *args])
     assert res.exit_code == 0, res.output
     lines = res.output.strip().splitlines()
-    assert lines[0] == "12 triples, 8 entities, 5 relations"
+    assert lines[0] == "15 triples, 11 entities, 5 relations"
     out = json.loads(lines[-1])
-    assert (out["model"], out["train"], out["valid"], out["test"]) == ("DistMult", 9, 1, 2)
+    assert (out["model"], out["train"], out["valid"], out["test"]) == ("DistMult", 12, 1, 2)
     assert set(out["test_metrics"]["filtered"]) == {"tail", "head", "both"}
     export(built_kg, "medmkg-csv", tmp_path / "kg.csv")
     res_csv = runner.invoke(app, ["kge", str(tmp_path / "kg.csv"), *args, "--tail-only"])

@@ -12,7 +12,7 @@ from medkg.kge import from_rows, read_medmkg_csv, split_triples, triples_from_gr
 
 def test_graph_triples_naf_view(built_kg):
     ts = triples_from_graph(built_kg)
-    assert len(ts) == 12  # 10 NaF-kept image edges + ISA + SUGGESTIVE_OF
+    assert len(ts) == 15  # 10 NaF-kept image edges + 4 ISA + SUGGESTIVE_OF
     assert ts.relations == ("NEGATIVE", "POSITIVE", "UNCERTAIN", "isa", "suggestive_of")
     rows = set(ts.labelled(ts.triples))
     assert ("I1a", "POSITIVE", "C0032227") in rows
@@ -21,7 +21,7 @@ def test_graph_triples_naf_view(built_kg):
     assert ("I2", "NEGATIVE", "C0032227") not in rows
     assert ts.names["C0032227"] == "Pleural effusion"
     assert ts.names["I1a"] == "Image_I1a"
-    assert len(triples_from_graph(built_kg, naf_only=False)) == 17
+    assert len(triples_from_graph(built_kg, naf_only=False)) == 20
 
 
 def test_graph_and_its_medmkg_csv_export_give_the_same_triples(built_kg, tmp_path):
@@ -48,7 +48,7 @@ def test_split_sizes_and_determinism():
 
 def test_split_of_the_built_graph(built_kg):
     split = split_triples(triples_from_graph(built_kg, naf_only=False), seed=0)
-    assert split.sizes == (13, 1, 3)
+    assert split.sizes == (16, 2, 2)
 
 
 def test_duplicates_and_order_do_not_matter():
