@@ -12,6 +12,9 @@ Protocol (Open-i style, no images needed):
    concepts are known to be absent: every method (graph and baselines) excludes them
    (``closed label set``). The index rolls up ``part_of`` anatomy through the ontology
    ("right upper lobe" → "Lung"), since manual codes name the organ ("Lung/hypoinflation").
+   Anatomy is retrieved only as a finding (``RankingWeights.anatomy``), through the graph's
+   finding edges, which keep qualified anatomy ("low lung volumes" → Lung), not plain mentions
+   ("the spine"), unless ``graph_options`` say otherwise.
 4. recall@k / precision@k of gold findings among the retrieved facts' concepts, for a fixed k,
    the adaptive k and the calibrated k; next to co-occurrence baselines on the fit reports:
    the manual codes' co-occurrence with the query labels (``baseline``; ``baseline_open``
@@ -100,6 +103,7 @@ def evaluate_rag(
     calibration_fraction: float = 0.2,
     weights: RankingWeights | None = None,
     extractor=None,
+    graph_options=None,
 ) -> RagResult:
     """Run the protocol of the module docstring; see :class:`RagResult` for the output."""
     from medkg.graph import build_graph
@@ -115,7 +119,7 @@ def evaluate_rag(
     held = split_calibration(len(train_rows), calibration_fraction)
     fit = [r for i, r in enumerate(train_rows) if i not in held]
     calib = [r for i, r in enumerate(train_rows) if i in held]
-    kg = build_graph([rec for rec, _ in fit], extractor, onto)
+    kg = build_graph([rec for rec, _ in fit], extractor, onto, graph_options)
     index = GraphIndex.from_graph(kg, ontology=onto, sentences=False)
     weights = weights or RankingWeights()
     labelled = frozenset(c for c in index.concepts if mapper.labels_of(c))
@@ -184,6 +188,7 @@ def evaluate_rag(
         "test_with_labels": n_labelled,
         "skipped_empty_gold": n_empty,
         "evaluated": len(test_cases),
+        "anatomy": weights.anatomy,
     }
     for key, value in sums.items():
         metrics[key] = round(value / (max(len(candidates), 1) if key == "rougeL" else n), 4)

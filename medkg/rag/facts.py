@@ -16,8 +16,14 @@ Examples
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+
+_DIGITS = re.compile(r"(\d+)")
+
+#: Relations whose support counts images (image retrieval), not reports.
+IMAGE_RELATIONS = frozenset({"POSITIVE", "NEGATIVE", "UNCERTAIN"})
 
 #: How relationship types read in prompts and explanations.
 RELATION_PHRASES = {
@@ -37,6 +43,28 @@ RELATION_PHRASES = {
 def relation_phrase(relation: str) -> str:
     """The reading of a relationship type (``"SUGGESTIVE_OF"`` → ``"suggestive of"``)."""
     return RELATION_PHRASES.get(relation, relation.lower().replace("_", " "))
+
+
+def natural_key(text: str) -> tuple[tuple[int, int | str], ...]:
+    """Sort key that orders digit runs by value: ``"374"`` before ``"1230"``, ``"r2"`` before ``"r10"``.
+
+    Examples
+    --------
+    >>> sorted(["1230", "r10", "374", "r2"], key=natural_key)
+    ['374', '1230', 'r2', 'r10']
+    """
+    return tuple((0, int(p)) if p.isdigit() else (1, p) for p in _DIGITS.split(text) if p)
+
+
+def counted(count: int, unit: str) -> str:
+    """``"1 report"``, ``"3 reports"``: a count with its unit, singular for one.
+
+    Examples
+    --------
+    >>> counted(1, "report"), counted(2, "image")
+    ('1 report', '2 images')
+    """
+    return f"{count} {unit}" if count == 1 else f"{count} {unit}s"
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +87,27 @@ class Provenance:
     sentences: tuple[Sentence, ...] = ()
     sources: tuple[str, ...] = ()  # e.g. ontology sources ("MSH") for ontology facts
     images: tuple[str, ...] = ()  # sample image ids whose finding edges carry the evidence
+
+    @classmethod
+    def of_reports(
+        cls, reports: Iterable[str], limit: int | None = None, images: tuple[str, ...] = ()
+    ) -> Provenance:
+        """Provenance whose ``count`` is the number of distinct ``reports`` and whose ``report_ids``
+        are the first ``limit`` of them in natural order: the two agree by construction.
+
+        Examples
+        --------
+        >>> p = Provenance.of_reports(["1230", "374", "374", "9"], limit=2)
+        >>> p.report_ids, p.count
+        (('9', '374'), 3)
+        """
+        ids = sorted(set(reports), key=natural_key)
+        return cls(tuple(ids[:limit] if limit else ids), count=len(ids), images=images)
+
+    @property
+    def more(self) -> int:
+        """How many supporting reports are not listed in ``report_ids`` (0 when all are)."""
+        return max(self.count - len(self.report_ids), 0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,11 +139,21 @@ class Fact:
         return (self.head_name, relation_phrase(self.relation), self.tail_name)
 
     def text(self) -> str:
-        """One line: ``"Cardiomegaly co-occurs with Pleural effusion (12 reports)"``."""
+        """One line: ``"Cardiomegaly co-occurs with Pleural effusion (12 reports)"``.
+
+        The support reads "1 report", "n reports" (or images, for image-retrieval facts).
+
+        Examples
+        --------
+        >>> Fact("C1", "Cardiomegaly", "SUGGESTIVE_OF", "C2", "Atelectasis",
+        ...      provenance=Provenance(("r1",), count=1)).text()
+        'Cardiomegaly suggestive of Atelectasis (1 report)'
+        """
         head, rel, tail = self.triple()
         if self.assertion == "absent":
             rel = f"not {rel}" if not rel.startswith("does not") else rel
-        extra = f" ({self.provenance.count} reports)" if self.provenance.count else ""
+        unit = "image" if self.relation in IMAGE_RELATIONS else "report"
+        extra = f" ({counted(self.provenance.count, unit)})" if self.provenance.count else ""
         return f"{head} {rel} {tail}{extra}"
 
 

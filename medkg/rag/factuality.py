@@ -36,6 +36,7 @@ Pneumothorax | supported | absent, as the case
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -48,6 +49,9 @@ ANATOMY_TUIS = frozenset({"T017", "T022", "T023", "T024", "T025", "T026", "T029"
 
 #: The concept of "no finding" / "no acute disease" statements.
 NO_FINDING_CUI = "MKG:no_finding"
+_ACUTE = re.compile(r"\b(acute|active)\b", re.IGNORECASE)
+#: Findings that are acute by definition (names, resolved through the ontology).
+ACUTE_FINDINGS = ("pneumonia", "pneumothorax", "pulmonary edema", "consolidation")
 
 
 @dataclass(frozen=True)
@@ -270,7 +274,7 @@ def _verdict(m, ref: Reference, onto, hypothesis: bool = False) -> tuple[str, st
     if hypothesis and assertion == "present":
         assertion = "uncertain"  # the target of "X suggestive of Y" is a hypothesis
     if m.cui == NO_FINDING_CUI and assertion == "present":
-        return _no_finding(ref, onto)
+        return _no_finding(ref, onto, m.text)
     if assertion == "present":
         if present:
             sides = set().union(*(ref.present[c] for c in present))
@@ -303,10 +307,18 @@ def _verdict(m, ref: Reference, onto, hypothesis: bool = False) -> tuple[str, st
     return "unsupported", "uncertain, not in the case's facts"
 
 
-def _no_finding(ref: Reference, onto) -> tuple[str, str]:
-    """ "No finding" / "no acute disease": contradicted by a present finding the reference is complete for."""
+def _no_finding(ref: Reference, onto, text: str = "") -> tuple[str, str]:
+    """ "No finding" / "normal chest": contradicted by a present finding the reference is complete
+    for. "No acute (or active) disease" is a claim about acute findings only, which reports make
+    beside chronic ones ("stable cardiomegaly. No acute disease."): it is contradicted only by a
+    present finding that is acute by name (:data:`ACUTE_FINDINGS`), else unsupported."""
     if NO_FINDING_CUI in ref.present:
         return "supported", "no finding, as the case"
+    if _ACUTE.search(text or ""):
+        acute = {c.cui for name in ACUTE_FINDINGS for c in onto.lookup(name)}
+        if any(_related(c, acute, onto) for c in ref.present):
+            return "contradicted", "says no acute finding, the case has an acute one"
+        return "unsupported", "no acute finding: the case's findings are not known to be acute"
     if any(c != NO_FINDING_CUI and ref.closed_for(c, onto) for c in ref.present):
         return "contradicted", "says no finding, the case has findings"
     return "unsupported", "no finding: the case's findings are outside what it is complete for"

@@ -3,7 +3,8 @@
 For each test report (never in the graph) and each real sentence of its FINDINGS/IMPRESSION:
 
 - *unmodified*: the sentence as written; a contradicted statement is a false alarm;
-- *negated*: a finding the codes say is present, restated negated (``No <mention>.``);
+- *negated*: a finding the codes say is present, restated negated (``No <mention>.``; not for
+  "no acute disease" statements, which negate nothing);
 - *unlisted*: a common finding the codes do not list (nor any is_a relative) and are complete
   for (the reference's vocabulary, by default the ChestX-ray14 findings), asserted
   (``There is <finding>.``);
@@ -27,7 +28,14 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from medkg.rag.factuality import Reference, _related, _verdict, reference_from_codes, suggested_mentions
+from medkg.rag.factuality import (
+    NO_FINDING_CUI,
+    Reference,
+    _related,
+    _verdict,
+    reference_from_codes,
+    suggested_mentions,
+)
 
 #: Findings asserted when a report's codes do not list them (names resolved through the ontology).
 UNLISTED = (
@@ -121,8 +129,8 @@ def evaluate_factuality(
                 result.false_alarms += 1
                 _example(result, "false_alarm", f"{rec.report_id}: {sentence}", examples)
             for m, v in zip(mentions, verdicts, strict=True):
-                if v != "supported" or m.assertion.value != "present":
-                    continue
+                if v != "supported" or m.assertion.value != "present" or m.cui == NO_FINDING_CUI:
+                    continue  # "No <no acute disease>." negates nothing
                 _try(result, "negated", f"No {m.text}.", m.cui, ref, extractor, rec.report_id, examples)
                 sides = ref.present.get(m.cui) or set().union(
                     *(ref.present[c] for c in _related(m.cui, ref.present, onto))

@@ -5,6 +5,11 @@
 counts and edges, and (``sentences=True``, the default) the evidence sentences of positive
 finding edges that ``read_graph`` already loaded, so a query needs no store round trip.
 
+Anatomy concepts (semantic types all in :data:`~medkg.rag.factuality.ANATOMY_TUIS`) are listed
+in :attr:`GraphIndex.anatomy`: the ranking treats them as findings only through their finding
+edges, which graphs built with ``GraphOptions(anatomy_edges="findings")`` keep for qualified
+anatomy only ("low lung volumes" → Lung; not "the spine").
+
 With an ``ontology``, anatomy the graph's concepts are ``part_of`` (transitively) becomes a
 *rolled-up* concept: an image has it when it has any of its parts ("right upper lobe" →
 "Lung"). Rolled-up concepts are marked in :attr:`GraphIndex.rolled_up` (concept → its parts).
@@ -25,6 +30,8 @@ import numpy as np
 from scipy import sparse
 
 from medkg.graph.model import KnowledgeGraph
+from medkg.rag.facts import natural_key
+from medkg.rag.factuality import ANATOMY_TUIS
 
 ASSERTIONS = ("POSITIVE", "NEGATIVE", "UNCERTAIN")
 ASSERTION_NAME = {"POSITIVE": "present", "NEGATIVE": "absent", "UNCERTAIN": "uncertain"}
@@ -39,6 +46,7 @@ class Link:
     support: int
     outgoing: bool
     sources: tuple[str, ...] = ()
+    reports: tuple[str, ...] = ()  # reports whose sentences state the relation
 
 
 @dataclass
@@ -61,6 +69,9 @@ class GraphIndex:
         self.concept_pos = {c: n for n, c in enumerate(self.concepts)}
         self._csc = {k: m.tocsc() for k, m in self.matrices.items()}
         self.df = {k: np.asarray(m.sum(axis=0)).ravel() for k, m in self.matrices.items()}
+        self.anatomy = frozenset(
+            c for c in self.concepts if (t := self.semantic_types.get(c)) and set(t) <= ANATOMY_TUIS
+        )
 
     @property
     def n_images(self) -> int:
@@ -125,8 +136,9 @@ class GraphIndex:
         }
         for rel in kg.relations.values():
             t = str(rel.type)
-            links[rel.source].append(Link(t, rel.target, rel.support, True))
-            links[rel.target].append(Link(t, rel.source, rel.support, False))
+            reports = tuple(sorted({ev.report_id for ev in rel.evidence}, key=natural_key))
+            links[rel.source].append(Link(t, rel.target, rel.support, True, reports=reports))
+            links[rel.target].append(Link(t, rel.source, rel.support, False, reports=reports))
         for ont in kg.ontology.values():
             links[ont.source].append(Link(ont.type, ont.target, 0, True, ont.sabs))
             links[ont.target].append(Link(ont.type, ont.source, 0, False, ont.sabs))
@@ -194,12 +206,13 @@ class GraphIndex:
         return sorted(self._by_name.get(text.casefold(), []))
 
     def reports_of(self, rows: np.ndarray, limit: int | None = None) -> tuple[str, ...]:
-        """Report ids of the images at ``rows`` (sorted, unique; the first ``limit``)."""
+        """Report ids of the images at ``rows`` (unique, in natural order: 374 before 1230; the
+        first ``limit``)."""
         seen: dict[str, None] = {}
         for r in rows:
             for rid in self.image_reports.get(self.images[r], ()):
                 seen[rid] = None
-        ids = sorted(seen)
+        ids = sorted(seen, key=natural_key)
         return tuple(ids[:limit] if limit else ids)
 
 

@@ -20,17 +20,34 @@ from collections.abc import Sequence
 from typing import Any, Literal
 
 from medkg.errors import ConfigError
-from medkg.rag.facts import Fact
+from medkg.rag.facts import IMAGE_RELATIONS, Fact
 
 Style = Literal["kg-llava", "citations"]
 SYSTEM = "You are a radiology assistant. Use only the facts given; say so when they are not enough."
 
 
 def fact_line(fact: Fact) -> str:
-    """A fact as a sentence-like line with its provenance count and source reports."""
+    """A fact as a sentence-like line with its support and its source reports (or images).
+
+    The listed reports are a sample of the counted ones: "and n more" says how many are not
+    listed, so the count and the ids always agree.
+
+    Examples
+    --------
+    >>> from medkg.rag.facts import Provenance
+    >>> fact_line(Fact("C1", "Cardiomegaly", "CO_OCCURS_WITH", "C2", "Pleural effusion",
+    ...                provenance=Provenance(("r2", "r10"), count=3)))
+    'Cardiomegaly co-occurs with Pleural effusion (3 reports); reports r2, r10 and 1 more.'
+    """
+    p = fact.provenance
     line = fact.text()
-    if fact.provenance.report_ids:
-        line += "; reports " + ", ".join(fact.provenance.report_ids)
+    if fact.relation in IMAGE_RELATIONS and p.images:
+        more = max(p.count - len(p.images), 0)
+        line += "; images " + ", ".join(p.images) + (f" and {more} more" if more else "")
+        if p.report_ids:
+            line += " (reports " + ", ".join(p.report_ids) + ")"
+    elif p.report_ids:
+        line += "; reports " + ", ".join(p.report_ids) + (f" and {p.more} more" if p.more else "")
     return line + "."
 
 

@@ -13,6 +13,15 @@ share of images positive for ``c`` (a smoothing prior with weight ``lambda``), `
 of a direct ``r`` edge (``SUGGESTIVE_OF``, ``LOCATED_AT``, ontology) between them, and ``beta``
 the weight of specificity (lift). Raw co-occurrence is ``lambda=0, beta=0`` with no relations.
 
+Anatomy candidates (:attr:`GraphIndex.anatomy <medkg.rag.index.GraphIndex.anatomy>`) are places,
+not findings: with ``anatomy="findings"`` (default) they get no relation bonus (a ``LOCATED_AT``
+edge says where a finding is, not that the place is abnormal) and rank only by the images where
+they are a finding; ``"drop"`` never returns them; ``"keep"`` treats them like any concept.
+
+A fact's provenance counts the reports it is read from and lists a sample of those same reports
+(:meth:`Provenance.of_reports <medkg.rag.facts.Provenance.of_reports>`): the reports stating the
+relation for a relation fact, the reports of the co-occurring images otherwise.
+
 Examples
 --------
 >>> RankingWeights().relations["SUGGESTIVE_OF"]
@@ -22,7 +31,8 @@ Examples
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import Literal
 
 import numpy as np
 
@@ -45,7 +55,7 @@ class RankingWeights:
 
     ``parent_weight`` adds each top candidate's ``ISA`` parent as a fact scored at that share of
     the child's score (0 turns ontology expansion off); ``provenance_reports`` caps the report
-    ids kept per fact.
+    ids kept per fact; ``anatomy`` says how anatomy candidates rank (module docstring).
     """
 
     relations: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_RELATION_WEIGHTS))
@@ -53,11 +63,12 @@ class RankingWeights:
     specificity: float = 0.0
     parent_weight: float = 0.0
     provenance_reports: int = 5
+    anatomy: Literal["findings", "drop", "keep"] = "findings"
 
     @classmethod
     def cooccurrence(cls) -> RankingWeights:
-        """Raw co-occurrence counts: the baseline."""
-        return cls(relations={}, smoothing=0.0, specificity=0.0, parent_weight=0.0)
+        """Raw co-occurrence counts: the baseline (anatomy ranked like any concept)."""
+        return cls(relations={}, smoothing=0.0, specificity=0.0, parent_weight=0.0, anatomy="keep")
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,9 +118,11 @@ def rank_concepts(
         return []
     prior = index.df["POSITIVE"] / n_img
     excluded = set().union(*(q.members for q in query)) | set(exclude)
+    if w.anatomy == "drop":
+        excluded |= index.anatomy
     per_query: list[np.ndarray] = []
     rows_by_query: list[np.ndarray] = []
-    bonus_parts: list[dict[int, tuple[str, float, int]]] = []
+    bonus_parts: list[dict[int, Bonus]] = []
     total_rows: set[int] = set()
     for q in query:
         rows = index.images_with(q.members)
@@ -118,8 +131,8 @@ def rank_concepts(
         co = index.cooccurrence(rows)
         bonus = _relation_bonus(index, q, w)
         extra = np.zeros_like(co)
-        for pos, (_, value, _) in bonus.items():
-            extra[pos] += value
+        for pos, b in bonus.items():
+            extra[pos] += b.value
         bonus_parts.append(bonus)
         per_query.append((co + extra + w.smoothing * prior) / (len(rows) + w.smoothing or 1.0))
     score = np.sum(per_query, axis=0)
@@ -140,22 +153,38 @@ def rank_concepts(
     return facts
 
 
-def _relation_bonus(
-    index: GraphIndex, q: QueryConcept, w: RankingWeights
-) -> dict[int, tuple[str, float, int]]:
-    """Candidate position → (relation type, weighted support, support) of direct edges from ``q``."""
-    out: dict[int, tuple[str, float, int]] = {}
+@dataclass(frozen=True, slots=True)
+class Bonus:
+    """Direct edges from a query concept to one candidate: the strongest relation type, the summed
+    weighted support, and the reports stating the strongest type."""
+
+    type: str
+    value: float
+    strongest: float
+    reports: frozenset[str]
+
+
+def _relation_bonus(index: GraphIndex, q: QueryConcept, w: RankingWeights) -> dict[int, Bonus]:
+    """Candidate position → :class:`Bonus` of the direct edges from ``q``'s members."""
+    out: dict[int, Bonus] = {}
+    no_anatomy = w.anatomy != "keep"
     for member in q.members:
         for link in index.links.get(member, ()):
             weight = w.relations.get(link.type, 0.0)
             pos = index.concept_pos.get(link.other)
-            if not weight or pos is None:
+            if not weight or pos is None or (no_anatomy and link.other in index.anatomy):
                 continue
-            support = max(link.support, 1)
+            part = weight * max(link.support, 1)
             old = out.get(pos)
-            value = weight * support + (old[1] if old else 0.0)
-            best = link.type if old is None or weight * support > old[1] else old[0]
-            out[pos] = (best, value, support + (old[2] if old else 0))
+            if old is None:
+                out[pos] = Bonus(link.type, part, part, frozenset(link.reports))
+            elif link.type == old.type:
+                reports = old.reports | set(link.reports)
+                out[pos] = Bonus(old.type, old.value + part, old.strongest + part, reports)
+            elif part > old.strongest:
+                out[pos] = Bonus(link.type, old.value + part, part, frozenset(link.reports))
+            else:
+                out[pos] = Bonus(old.type, old.value + part, old.strongest, old.reports)
     return out
 
 
@@ -169,19 +198,23 @@ def _fact(index, query, i, score, per_query, rows_by_query, bonus_parts, w) -> F
     shared = np.intersect1d(rows, col, assume_unique=True)
     relation = "CO_OCCURS_WITH"
     bonus = bonus_parts[best].get(i)
-    count = len(shared)
-    if bonus is not None and bonus[1] >= len(shared):
-        relation, count = bonus[0], bonus[2]
-    sample = shared[: w.provenance_reports]
-    provenance = Provenance(
-        index.reports_of(shared, w.provenance_reports),
-        count=count,
-        images=tuple(index.images[r] for r in sample),
-    )
+    sample = tuple(index.images[r] for r in shared[: w.provenance_reports])
+    if bonus is not None and bonus.value >= len(shared) and bonus.reports:
+        relation = bonus.type
+        provenance = Provenance.of_reports(bonus.reports, w.provenance_reports)
+        listed = set(provenance.report_ids)  # images of the listed reports carry the sentences
+        stating = [
+            index.images[r]
+            for r in shared
+            if listed.intersection(index.image_reports.get(index.images[r], ()))
+        ]
+        provenance = replace(provenance, images=tuple(stating[: w.provenance_reports]))
+    else:
+        provenance = Provenance.of_reports(index.reports_of(shared), w.provenance_reports, sample)
     components = (
         ("cooccurrence", float(len(shared))),
         ("query_images", float(len(rows))),
-        ("relation", float(bonus[1]) if bonus else 0.0),
+        ("relation", float(bonus.value) if bonus else 0.0),
         ("prior", float(index.df["POSITIVE"][i] / max(index.n_images, 1))),
     )
     return Fact(

@@ -2,7 +2,8 @@
 
 Only :class:`~medkg.store.base.GraphStore` protocol methods are used (``read_graph`` once for the
 index, ``neighbours`` for provenance sentences, ``knn`` for images), so the same code runs on the
-embedded LadybugDB store and on Neo4j.
+embedded LadybugDB store and on Neo4j; an in-memory :class:`~medkg.graph.model.KnowledgeGraph`
+works too (its image embeddings are searched by exact cosine, as LadybugDB does).
 
 Examples
 --------
@@ -229,13 +230,48 @@ class Retriever:
             self._encoder = PixelStatsEncoder(size=int(match.group(1)), bins=int(match.group(2)))
         return self._encoder
 
+    def _knn(self, vector: np.ndarray) -> list[tuple[str, float]]:
+        """Nearest graph images: the store's ``knn``, else exact cosine over a graph's embeddings."""
+        if hasattr(self.store, "knn"):
+            return self.store.knn(vector, k=self.neighbours)
+        embeddings = getattr(self.store, "embeddings", None)
+        if embeddings is None or not len(embeddings.ids):
+            raise RetrievalError(
+                "the graph has no image embeddings to search",
+                hint="build the graph with an image encoder (medkg build --encoder ...)",
+            )
+        return exact_knn(embeddings.ids, embeddings.vectors, vector, self.neighbours)
+
     def _image_facts(self, image: Any, excluded: set[str]) -> tuple[list[Fact], str | None]:
         encoder = self.encoder()
         vector = encoder.encode([image])[0]
-        hits = self.store.knn(np.asarray(vector), k=self.neighbours)
+        hits = self._knn(np.asarray(vector))
         return image_facts(self.index, hits, excluded, self.weights), (
             None if getattr(encoder, "semantic", False) else NON_SEMANTIC_NOTE.format(name=encoder.name)
         )
+
+
+def exact_knn(ids: Sequence[str], vectors: np.ndarray, query: np.ndarray, k: int) -> list[tuple[str, float]]:
+    """The ``k`` rows of ``vectors`` most cosine-similar to ``query``, ties broken by id.
+
+    Computed in float32 as LadybugDB's ``knn`` does; zero vectors have similarity 0.
+
+    Examples
+    --------
+    >>> exact_knn(["b", "a", "c"], np.array([[1.0, 0.0], [1.0, 0.0], [0.0, 1.0]]), np.array([2.0, 0.0]), 2)
+    [('a', 1.0), ('b', 1.0)]
+    """
+    vectors = np.asarray(vectors, dtype=np.float32)
+    q = np.asarray(query, dtype=np.float32).reshape(-1)
+    if vectors.ndim != 2 or q.shape[0] != vectors.shape[1]:
+        raise RetrievalError(
+            f"query has {q.shape[0]} dimensions, the graph's embeddings {vectors.shape[-1]}",
+            hint="embed the query with the encoder the graph was built with",
+        )
+    norms = np.linalg.norm(vectors, axis=1) * (np.linalg.norm(q) or 1.0)
+    sims = (vectors @ q) / np.where(norms == 0, 1.0, norms)
+    order = sorted(range(len(ids)), key=lambda i: (-float(sims[i]), ids[i]))[: max(k, 0)]
+    return [(ids[i], float(sims[i])) for i in order]
 
 
 def image_facts(
@@ -246,8 +282,9 @@ def image_facts(
 ) -> list[Fact]:
     """Aggregate the positive findings of nearest images, weighted by similarity.
 
-    A concept's score is the sum of the (non-negative) similarities of the neighbours showing
-    it, divided by the total similarity; its ``ISA`` parents are added at ``parent_weight``.
+    A concept's score is the sum of the similarities of the neighbours showing it, divided by
+    the total similarity; neighbours with similarity <= 0 are no support (they are not counted
+    nor listed). ``ISA`` parents are added at ``parent_weight``.
 
     Examples
     --------
@@ -255,7 +292,7 @@ def image_facts(
     []
     """
     w = weights or RankingWeights()
-    rows = [(index.image_pos[i], max(s, 0.0)) for i, s in hits if i in index.image_pos]
+    rows = [(index.image_pos[i], s) for i, s in hits if i in index.image_pos and s > 0]
     total = sum(s for _, s in rows) or 1.0
     score: dict[int, float] = defaultdict(float)
     seen: dict[int, list[int]] = defaultdict(list)
@@ -280,7 +317,7 @@ def image_facts(
                 "present",
                 value,
                 Provenance(
-                    index.reports_of(imgs, w.provenance_reports),
+                    index.reports_of(imgs[: w.provenance_reports]),
                     len(imgs),
                     images=tuple(index.images[r] for r in imgs[: w.provenance_reports]),
                 ),
@@ -322,4 +359,4 @@ def _merge(a: list[Fact], b: list[Fact]) -> list[Fact]:
     return sorted(best.values(), key=lambda f: (-f.score, f.tail))
 
 
-__all__ = ["ConceptQuery", "Provenance", "Retriever", "image_facts"]
+__all__ = ["ConceptQuery", "Provenance", "Retriever", "exact_knn", "image_facts"]

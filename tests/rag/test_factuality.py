@@ -78,5 +78,16 @@ def test_hypothesis_negated_side_and_no_finding(extractor):
     )
     rep = check_facts("No acute disease.", codes="Spine/degenerative", extractor=extractor)
     assert [(s.name, s.verdict) for s in rep.statements] == [("No finding", "unsupported")]
+    # "no acute disease" is said beside chronic findings; only an acute one contradicts it
     rep = check_facts("No acute disease.", codes="Cardiomegaly", extractor=extractor)
+    assert [(s.name, s.verdict, s.reason) for s in rep.statements] == [
+        ("No finding", "unsupported", "no acute finding: the case's findings are not known to be acute")
+    ]
+    rep = check_facts("No active disease.", codes="Pneumonia/upper lobe/left", extractor=extractor)
+    assert [(s.name, s.verdict, s.reason) for s in rep.statements] == [
+        ("No finding", "contradicted", "says no acute finding, the case has an acute one")
+    ]
+    rep = check_facts("Normal chest.", codes="Cardiomegaly", extractor=extractor)
     assert [(s.name, s.verdict) for s in rep.statements] == [("No finding", "contradicted")]
+    rep = check_facts("No acute disease.", codes="normal", extractor=extractor)
+    assert [(s.name, s.verdict) for s in rep.statements] == [("No finding", "supported")]

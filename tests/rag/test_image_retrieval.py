@@ -1,4 +1,4 @@
-"""Retriever.retrieve(image=...) on the small graph with image embeddings, on LadybugDB and Neo4j.
+"""Retriever.retrieve(image=...) on the small graph with image embeddings: in memory, on LadybugDB and Neo4j.
 
 Images i1..i5 of the small graph (conftest.CASES) get hand-made unit vectors, so neighbours and
 aggregated scores are known exactly; another test embeds the shared PNG/DICOM files with the
@@ -10,9 +10,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from medkg.errors import RetrievalError
 from medkg.graph.model import ImageEmbeddings
 from medkg.rag import RankingWeights, Retriever, explain
-from medkg.rag.retriever import NON_SEMANTIC_NOTE
+from medkg.rag.retriever import NON_SEMANTIC_NOTE, exact_knn
 
 # cosine with the query (1, 0, 0): i1 1.0, i2 0.8, i5 0.6, i3 0, i4 0
 VECTORS = {
@@ -44,9 +45,12 @@ def _with_vectors(kg, encoder: str = "hand-made-3d"):
     return kg
 
 
-@pytest.fixture(params=["ladybug", pytest.param("neo4j", marks=pytest.mark.neo4j)])
+@pytest.fixture(params=["graph", "ladybug", pytest.param("neo4j", marks=pytest.mark.neo4j)])
 def store(request, kg, tmp_path):
     graph = _with_vectors(kg)
+    if request.param == "graph":  # in memory: exact cosine over kg.embeddings
+        yield graph
+        return
     if request.param == "ladybug":
         from medkg.store.ladybug import LadybugStore
 
@@ -65,9 +69,37 @@ def store(request, kg, tmp_path):
 
 
 def test_exact_neighbours(store):
-    hits = store.knn(QUERY, k=3)
+    hits = store.knn(QUERY, k=3) if hasattr(store, "knn") else Retriever(store, neighbours=3)._knn(QUERY)
     assert [i for i, _ in hits] == ["i1", "i2", "i5"]
     assert [s for _, s in hits] == pytest.approx([1.0, 0.8, 0.6], abs=1e-6)
+
+
+def test_exact_knn_breaks_ties_by_id():
+    ids = ["i9", "i10", "i2", "i0"]
+    vectors = np.array([[1.0, 0.0], [2.0, 0.0], [0.6, 0.8], [0.0, 0.0]])
+    assert exact_knn(ids, vectors, np.array([1.0, 0.0]), 4) == [
+        ("i10", 1.0),
+        ("i9", 1.0),
+        ("i2", pytest.approx(0.6, abs=1e-6)),
+        ("i0", 0.0),
+    ]
+    assert [i for i, _ in exact_knn(ids, vectors, np.array([3.0, 0.0]), 1)] == ["i10"]
+
+
+def test_neighbours_without_similarity_are_no_support(store):
+    # all five images are neighbours, but i3 and i4 have cosine 0 with the query: they show
+    # cardiomegaly / effusion / atelectasis yet support nothing
+    facts = Retriever(store, encoder=VectorEncoder(), neighbours=5).retrieve(image=QUERY, k=5)
+    assert facts.concepts() == ["C0018800", "C0032227", "C0004144"]
+    assert facts.scores() == pytest.approx([0.75, 0.75, 0.25], abs=1e-6)
+    assert [f.provenance.count for f in facts] == [2, 2, 1]
+    assert [f.provenance.images for f in facts] == [("i1", "i2"), ("i1", "i2"), ("i5",)]
+    assert facts[2].text() == "query image shows Atelectasis (1 image)"
+
+
+def test_graph_without_embeddings_says_what_to_do(kg):
+    with pytest.raises(RetrievalError, match="no image embeddings"):
+        Retriever(kg, encoder=VectorEncoder()).retrieve(image=QUERY)
 
 
 def test_findings_of_neighbours_weighted_by_similarity(store):

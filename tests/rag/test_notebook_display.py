@@ -60,7 +60,7 @@ def test_facts_and_generation_html():
     assert "<td>ri1, ri2</td>" in html and "<td>SUGGESTIVE_OF</td>" in html
     gen = TemplateGenerator().generate(FACTS)
     assert gen._repr_html_().startswith(
-        "<p>Cardiomegaly is described as suggestive of atelectasis in 1 reports [1]."
+        "<p>Cardiomegaly is described as suggestive of atelectasis in 1 report [1]."
     )
 
 

@@ -1,7 +1,11 @@
 from __future__ import annotations
 
+from dataclasses import replace
+
 from medkg.rag import build_prompt, explain
-from medkg.rag.facts import Fact, Provenance
+from medkg.rag.facts import Fact, Provenance, natural_key
+from medkg.rag.generators.template import fact_sentence
+from medkg.rag.prompts import fact_line
 
 FACTS = [
     Fact(
@@ -31,7 +35,7 @@ def test_citation_form_and_messages():
     assert text.splitlines() == [
         "Facts from the knowledge graph:",
         "[1] Cardiomegaly co-occurs with Pleural effusion (2 reports); reports r1, r2.",
-        "[2] Cardiomegaly suggestive of Atelectasis (1 reports).",
+        "[2] Cardiomegaly suggestive of Atelectasis (1 report).",
         "Answer using only these facts and cite each fact you use as [n].",
         "Question: Why?",
     ]
@@ -45,6 +49,38 @@ def test_template_explanation_cites_every_sentence():
     out = explain(FACTS, question="Why?")
     assert out.text == (
         "Cardiomegaly is often reported together with pleural effusion [1]. "
-        "Cardiomegaly is described as suggestive of atelectasis in 1 reports [2]."
+        "Cardiomegaly is described as suggestive of atelectasis in 1 report [2]."
     )
     assert out.prompt.startswith("Facts from the knowledge graph:")
+
+
+def test_singular_and_plural_support():
+    one = Fact("C1", "Opacity", "LOCATED_AT", "C2", "Lung base", provenance=Provenance(("r7",), count=1))
+    two = replace(one, provenance=Provenance(("r7", "r9"), count=2))
+    assert one.text() == "Opacity located at Lung base (1 report)"
+    assert two.text() == "Opacity located at Lung base (2 reports)"
+    assert fact_sentence(one, 1) == "Opacity is found at the lung base in 1 report [1]."
+    assert fact_sentence(two, 2) == "Opacity is found at the lung base in 2 reports [2]."
+    image = Fact(
+        "query image",
+        "query image",
+        "POSITIVE",
+        "C2",
+        "Atelectasis",
+        provenance=Provenance(("ri5",), count=1, images=("i5",)),
+    )
+    assert image.text() == "query image shows Atelectasis (1 image)"
+    assert fact_sentence(image, 1) == "Similar images show atelectasis (1 of the nearest images) [1]."
+    assert fact_line(image) == "query image shows Atelectasis (1 image); images i5 (reports ri5)."
+
+
+def test_listed_reports_agree_with_the_count():
+    p = Provenance.of_reports(["1230", "647", "374", "1501", "808", "715", "1819", "374"], limit=5)
+    assert p.report_ids == ("374", "647", "715", "808", "1230")  # natural order, 7 distinct
+    assert (p.count, p.more) == (7, 2)
+    fact = Fact("C1", "Cardiomegaly", "CO_OCCURS_WITH", "C2", "Pleural effusion", provenance=p)
+    assert fact_line(fact) == (
+        "Cardiomegaly co-occurs with Pleural effusion (7 reports); "
+        "reports 374, 647, 715, 808, 1230 and 2 more."
+    )
+    assert sorted(["r10", "r9", "CXR100", "CXR20"], key=natural_key) == ["CXR20", "CXR100", "r9", "r10"]

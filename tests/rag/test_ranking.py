@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
-from medkg.graph.model import ConceptNode, Evidence, Finding, FindingEdge
+from medkg.graph.model import (
+    ConceptNode,
+    Evidence,
+    Finding,
+    FindingEdge,
+    RelationEdge,
+    ReportRelation,
+)
 from medkg.ontology.model import Concept, Ontology, Relation
 from medkg.rag import RankingWeights, Retriever
 from medkg.rag.index import GraphIndex
+from medkg.rag.prompts import fact_line
 from medkg.rag.ranking import QueryConcept, rank_concepts
 
 BASE, LUNG = "MKG:lung_base", "MKG:D008168"
@@ -64,3 +72,66 @@ def test_sentences_from_index_and_rolled_up_parts(kg):
         ("ri3", "Lung base in ri3."),
     ]
     assert GraphIndex.from_graph(kg, sentences=False).evidence is None
+
+
+def with_anatomy(kg):
+    """Lung base (a body location, T029) positive on i1 and i3, and cardiomegaly located at it,
+    stated three times in two reports (support 3, reports ri1 and ri3)."""
+    kg.concepts[BASE] = ConceptNode(BASE, "Lung base", ("T029",))
+    for image in ("i1", "i3"):
+        ev = Evidence(f"r{image}", "findings", 3, 0, 9, "0" * 64, f"Lung base in r{image}.")
+        kg.add_edge(FindingEdge(Finding.POSITIVE, image, BASE, (ev,)))
+    evidence = tuple(
+        Evidence(report, "findings", 1, start, start + 9, "0" * 64, "x")
+        for report, start in (("ri1", 0), ("ri3", 0), ("ri3", 20))
+    )
+    kg.add_edge(RelationEdge(ReportRelation.LOCATED_AT, "C0018800", BASE, evidence))
+    return kg
+
+
+RELATIONS = {"LOCATED_AT": 1.0, "SUGGESTIVE_OF": 2.0}
+
+
+def test_anatomy_ranks_only_as_a_finding(kg):
+    index = GraphIndex.from_graph(with_anatomy(kg))
+    assert index.anatomy == frozenset({BASE})
+
+    def ranked(mode):
+        facts = rank_concepts(index, CARDIO, RankingWeights(relations=RELATIONS, smoothing=0.0, anatomy=mode))
+        return [
+            (f.tail, f.relation, round(f.score, 4), f.provenance.count, f.provenance.report_ids)
+            for f in facts
+        ]
+
+    # keep: lung base (2 co-occurrences + LOCATED_AT support 3) / 3 leads
+    assert ranked("keep") == [
+        (BASE, "LOCATED_AT", 1.6667, 2, ("ri1", "ri3")),
+        ("C0004144", "SUGGESTIVE_OF", 1.0, 1, ("ri3",)),
+        ("C0032227", "CO_OCCURS_WITH", 0.6667, 2, ("ri1", "ri2")),
+    ]
+    # findings (default): no bonus for a place; it ties effusion on co-occurrence (CUI order)
+    assert ranked("findings") == [
+        ("C0004144", "SUGGESTIVE_OF", 1.0, 1, ("ri3",)),
+        ("C0032227", "CO_OCCURS_WITH", 0.6667, 2, ("ri1", "ri2")),
+        (BASE, "CO_OCCURS_WITH", 0.6667, 2, ("ri1", "ri3")),
+    ]
+    assert ranked("drop") == [
+        ("C0004144", "SUGGESTIVE_OF", 1.0, 1, ("ri3",)),
+        ("C0032227", "CO_OCCURS_WITH", 0.6667, 2, ("ri1", "ri2")),
+    ]
+    assert RankingWeights().anatomy == "findings"
+
+
+def test_listed_reports_and_count_agree(kg):
+    index = GraphIndex.from_graph(with_anatomy(kg))
+    w = RankingWeights(relations=RELATIONS, smoothing=0.0, anatomy="keep", provenance_reports=1)
+    facts = rank_concepts(index, CARDIO, w)
+    base, effusion = facts[0], facts[2]
+    # the relation fact counts the 2 reports stating it (not its 3 mentions) and lists 1 of them
+    assert (base.provenance.count, base.provenance.report_ids, base.provenance.images) == (
+        2,
+        ("ri1",),
+        ("i1",),
+    )
+    assert fact_line(base) == "Cardiomegaly located at Lung base (2 reports); reports ri1 and 1 more."
+    assert (effusion.provenance.count, effusion.provenance.report_ids) == (2, ("ri1",))

@@ -16,6 +16,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from medkg.rag.generators.base import Generation, Generator
+from medkg.rag.generators.spec import generator_from_spec
 from medkg.rag.generators.template import TemplateGenerator
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -28,6 +29,7 @@ __all__ = [
     "HuggingFaceGenerator",
     "OpenAICompatibleGenerator",
     "TemplateGenerator",
+    "generator_from_spec",
 ]
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from medkg.rag.facts import Fact
+from medkg.rag.facts import IMAGE_RELATIONS, Fact, counted
 from medkg.rag.generators.base import Generation
 
 #: One sentence pattern per relation; {h} head, {t} tail, {n} support phrase.
@@ -38,13 +38,20 @@ def _name(name: str, first: bool) -> str:
 
 
 def fact_sentence(fact: Fact, number: int) -> str:
-    """The cited sentence for one fact."""
+    """The cited sentence for one fact; "in 1 report", "in 2 reports".
+
+    Examples
+    --------
+    >>> from medkg.rag.facts import Provenance
+    >>> fact_sentence(Fact("C1", "Opacity", "LOCATED_AT", "C2", "Lung base",
+    ...                    provenance=Provenance(("r1",), count=1)), 3)
+    'Opacity is found at the lung base in 1 report [3].'
+    """
     pattern = PATTERNS.get(fact.relation, "{h} " + fact.relation.lower().replace("_", " ") + " {t}{n}")
     count = fact.provenance.count
-    unit = "images" if fact.relation in ("POSITIVE", "NEGATIVE", "UNCERTAIN") else "reports"
-    support = "" if not count or fact.relation == "CO_OCCURS_WITH" else f" in {count} {unit}"
-    if fact.relation in ("POSITIVE", "NEGATIVE", "UNCERTAIN") and count:
-        support = f" ({count} of the nearest {unit})"
+    support = "" if not count or fact.relation == "CO_OCCURS_WITH" else f" in {counted(count, 'report')}"
+    if fact.relation in IMAGE_RELATIONS and count:
+        support = f" ({count} of the nearest images)"
     text = pattern.format(h=_name(fact.head_name, True), t=_name(fact.tail_name, False), n=support)
     if fact.assertion == "absent" and fact.relation not in ("NEGATIVE",):
         text += ", reported as absent"
