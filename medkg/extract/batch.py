@@ -57,6 +57,7 @@ def extraction_to_json(extraction: ReportExtraction) -> dict:
                 "laterality": m.laterality,
                 "severity": m.severity,
                 "hedged": m.hedged,
+                "partial": m.partial,
                 "codes": codes,
                 "method": m.method,
                 "score": m.score,

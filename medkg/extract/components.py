@@ -6,7 +6,8 @@
   with ``._.cui``, ``._.name``, ``._.section``, ``._.sentence``, ``._.method``, ``._.score``,
   ``._.char_span`` (exact character offsets; the span itself is expanded to whole tokens).
 * ``medkg_context`` — after ``medkg_concepts``: ``._.assertion``, ``._.historical``,
-  ``._.hypothetical``, ``._.laterality``, ``._.severity``, ``._.hedged``.
+  ``._.hypothetical``, ``._.laterality``, ``._.severity``, ``._.hedged``, ``._.partial`` (and the
+  report-level scope rules of :mod:`medkg.extract.scope`, which may drop a partial statement).
 * ``medkg_extractor`` — both in one pass (uses the sentence cache of
   :class:`~medkg.extract.pipeline.Extractor`).
 
@@ -31,6 +32,7 @@ from spacy.util import filter_spans
 
 from medkg.errors import ExtractionError
 from medkg.extract.pipeline import Extractor
+from medkg.extract.scope import report_scope
 from medkg.extract.sections import find_sections
 from medkg.extract.sentences import split_sentences
 from medkg.extract.text import fold
@@ -39,7 +41,7 @@ SPANS_KEY = "medkg"
 SECTIONS_KEY = "medkg_sections"
 
 _SPAN_ATTRS = ("cui", "name", "section", "sentence", "method", "score", "char_span", "assertion",
-               "historical", "hypothetical", "laterality", "severity", "hedged")
+               "historical", "hypothetical", "laterality", "severity", "hedged", "partial")
 _EXTRACTORS: dict[tuple[str | None, bool], Extractor] = {}
 
 
@@ -120,7 +122,7 @@ class ConceptsComponent:
                     span._.method, span._.score = method, score
                     spans.append(span)
                 row.append(span)
-            stored.append((st, folded, hits, row))
+            stored.append((st, folded, hits, row, sent.section))
         doc._.medkg_hits = stored
         doc.spans[SPANS_KEY] = spans
         doc.ents = filter_spans(spans)
@@ -141,12 +143,25 @@ class ContextComponent:
                 "medkg_context found no medkg_concepts results on the Doc",
                 hint='add nlp.add_pipe("medkg_concepts") before "medkg_context"',
             )
-        for st, folded, hits, row in stored:
-            if not hits:
-                continue
-            for span, f in zip(row, self.extractor.annotator.assert_hits(st, folded, hits), strict=True):
-                if span is not None:
+        ex = self.extractor
+        assert_hits = ex.annotator.assert_hits
+        founds = [assert_hits(st, folded, hits) if hits else () for st, folded, hits, _, _ in stored]
+        founds = report_scope([s[0] for s in stored], [s[4] for s in stored], founds, ex.opacity_family)
+        dropped = set()
+        for (_, _, hits, row, _), found in zip(stored, founds, strict=True):
+            kept = {(f[0], f[1]): f for f in found}
+            for span, hit in zip(row, hits, strict=True):
+                if span is None:
+                    continue
+                f = kept.get((hit[0], hit[1]))
+                if f is None:  # a partial statement the report's own findings contradict
+                    dropped.add((span.start, span.end, span.label))
+                else:
                     _set_context(span, f)
+        if dropped:
+            spans = [s for s in doc.spans[SPANS_KEY] if (s.start, s.end, s.label) not in dropped]
+            doc.spans[SPANS_KEY] = spans
+            doc.ents = filter_spans(spans)
         return doc
 
 
@@ -169,6 +184,7 @@ class ExtractorComponent:
             span._.assertion = m.assertion.value
             span._.historical, span._.hypothetical = m.historical, m.hypothetical
             span._.laterality, span._.severity, span._.hedged = m.laterality, m.severity, m.hedged
+            span._.partial = m.partial
             spans.append(span)
         doc.spans[SPANS_KEY] = spans
         doc.ents = filter_spans(spans)
@@ -176,9 +192,10 @@ class ExtractorComponent:
 
 
 def _set_context(span: Span, found: tuple) -> None:
-    assertion, hist, hypo, lat, sev, hedged = found[5:]
+    assertion, hist, hypo, lat, sev, hedged, partial = found[5:]
     span._.assertion, span._.historical, span._.hypothetical = assertion.value, hist, hypo
     span._.laterality, span._.severity, span._.hedged = lat, sev, hedged
+    span._.partial = partial
 
 
 @Language.factory("medkg_sections", default_config={"set_sentences": False})

@@ -13,7 +13,7 @@ but set the ``HEDGE`` flag, exposed as :attr:`medkg.extract.types.Mention.hedged
 
 from __future__ import annotations
 
-NEG, UNC, HIST, HYPO, PSEUDO, TERM, HEDGE = 1, 2, 4, 8, 16, 32, 64
+NEG, UNC, HIST, HYPO, PSEUDO, TERM, HEDGE, DIFF = 1, 2, 4, 8, 16, 32, 64, 128
 FWD, BWD, BOTH = 1, 2, 3
 
 #: Scope windows in words between trigger and finding.
@@ -55,7 +55,9 @@ is suspected|are suspected|not entirely excluded|cannot be entirely excluded|is 
 is questionable|not ruled out|is equivocal|could be excluded|difficult to exclude
 difficult to entirely exclude
 in the differential|would be a consideration|is a consideration|a consideration|should be considered
-is considered|also possible|are also possible|possible|not excluded|less likely|is in the differential"""
+is considered|also possible|are also possible|possible|not excluded|less likely|is in the differential
+is a possibility|are possibilities|a possibility|is also a possibility|remains a possibility
+is another possibility|is a consideration|are a consideration|are considerations"""
 
 _HIST_BOTH = """unchanged|stable|again seen|again noted|again demonstrated|redemonstrated|re demonstrated
 persistent|persists|persisting|chronic|old|healed|prior|previous|previously|history of|h o|hx of
@@ -67,10 +69,14 @@ to rule out|recommend|recommended|follow up|followup|correlate|for possible|in t
 
 #: Strong hedges: the finding stays present, flagged ``hedged``.
 _HEDGE_FWD = """suggest|suggests|suggesting|suggestive of|suggestion of|probable|probably|likely|most likely
-more likely|presumed|favor|favored|favoring|suspicious of|appearance suggests"""
+more likely|presumed|favor|favored|favoring|suspicious of|appearance suggests|compatible with"""
 
 _HEDGE_BWD = """is likely|are likely|likely|is probable|are probable|is suggested|are suggested
 is favored|most likely"""
+
+#: A differential ("atelectasis versus scar"): the findings right on both sides stay present but
+#: are flagged hedged (:meth:`medkg.extract.annotate.SentenceAnnotator.assert_hits`).
+_DIFF = """versus|vs"""
 
 _PSEUDO = """no change|no significant change|no interval change|no appreciable change|not changed|no increase
 no significant interval change|not only|no definite change|not significantly changed|no change in
@@ -118,6 +124,7 @@ def trigger_table() -> dict[str, tuple[int, int]]:
     put(_HYPO_FWD, HYPO, FWD)
     put(_HEDGE_FWD, HEDGE, FWD)
     put(_HEDGE_BWD, HEDGE, BWD)
+    put(_DIFF, DIFF, BOTH)
     for phrase in _phrases(_PSEUDO):
         table[phrase] = (PSEUDO, BOTH)
     # a finding that "resolved" is absent now and was there before

@@ -69,6 +69,25 @@ EXTRA_BY_NAME: dict[str, tuple[str, ...]] = {
                       "bronchovascular markings", "vascular crowding", "crowded bronchovascular markings"),
     "catheters, indwelling": ("catheter", "catheters", "catheter tubing", "dialysis catheter",
                               "drainage catheter", "pleural catheter", "pleural drainage catheter"),
+    # Anatomy as reports name it, for located_at: each name below is a seed concept; a lung region
+    # the seed has no concept for ("midlung", "upper lung zone") links to the broader Lung, and
+    # "subclavian" (central lines, ports) to the subclavian vein.
+    "lung base": ("left base", "right base", "left lung base", "right lung base", "both bases",
+                  "bilateral bases", "lung base", "bibasilar", "bibasal", "basilar", "left basilar",
+                  "right basilar", "lower lung zones", "lung bases"),
+    "lung apex": ("apical", "biapical", "left apex", "right apex", "left apical", "right apical",
+                  "lung apices", "both apices", "bilateral apices", "left lung apex", "right lung apex"),
+    "lingula": ("lingular",),
+    # (no "right hilum": its plural "right hila" would hide "hilar" in "right hilar", the matcher
+    # being longest-first before its whole-word check)
+    "pulmonary hilum": ("hilar", "perihilar"),
+    "lung": ("left lung", "right lung", "both lungs", "midlung", "mid lung", "midlung zone", "mid lung zone",
+             "left midlung", "right midlung", "upper lung", "lower lung", "upper lungs", "lower lungs",
+             "upper lung zone", "upper lung zones", "lower lung zone", "mid lung zones", "upper lobes",
+             "lower lobes", "lung apices and bases"),
+    "subclavian vein": ("subclavian",),
+    "heart atria": ("right atrium", "left atrium", "atrium"),
+    "mediastinum": ("mediastinal",),
     "technical quality of image unsatisfactory": (
         "patient rotation", "rotated", "limited quality", "limited exam", "limited examination",
         "limited evaluation", "limited study", "suboptimal exam", "suboptimal examination",

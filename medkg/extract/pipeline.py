@@ -15,6 +15,7 @@ from medkg.errors import ExtractionError
 from medkg.extract.annotate import CACHE_SIZE, SentenceAnnotator
 from medkg.extract.phrases import BLOCKED_FORMS, EXTRA_BY_NAME, EXTRA_SYNONYMS, SWALLOW_FORMS
 from medkg.extract.relations import find_relations
+from medkg.extract.scope import opacity_family, report_scope
 from medkg.extract.sections import combine_sections, find_sections
 from medkg.extract.sentences import split_sentences
 from medkg.extract.text import fold
@@ -85,6 +86,8 @@ class Extractor:
             found = ontology.lookup("lung opacity") or ontology.lookup("opacity")
             opacity_cui = found[0].cui if found else None
         self.opacity_cui = opacity_cui
+        #: Concepts whose positive mention makes "lungs are otherwise clear" partial (:mod:`.scope`).
+        self.opacity_family = opacity_family(ontology)
         self._info: dict[str, tuple[str, tuple, tuple]] = {}
         self.relations = relations
         self._abbrev = self._fuzzy = None
@@ -116,11 +119,12 @@ class Extractor:
         concept = self._concept
         for sent, found in zip(sentences, self._annotate(text, sentences), strict=True):
             off = sent.start
-            for start, end, cui, method, score, assertion, hist, hypo, lat, sev, hedged in found:
+            for start, end, cui, method, score, assertion, hist, hypo, lat, sev, hedged, partial in found:
                 name, codes, tuis = concept(cui)
                 mentions.append(
                     Mention(cui, name, text[off + start : off + end], off + start, off + end, sent.section,
-                            sent.index, assertion, hist, hypo, lat, sev, codes, tuis, method, score, hedged)
+                            sent.index, assertion, hist, hypo, lat, sev, codes, tuis, method, score, hedged,
+                            partial)
                 )
         relations = find_relations(fold(text), mentions, self.ontology) if self.relations and mentions else ()
         return ReportExtraction(
@@ -193,14 +197,17 @@ class Extractor:
         return text, sections
 
     def _annotate(self, text: str, sentences: tuple[SentenceSpan, ...]) -> list[tuple]:
-        """Per sentence, its compact mentions (:mod:`medkg.extract.annotate`), cached by sentence text."""
+        """Per sentence, its compact mentions (:mod:`medkg.extract.annotate`), cached by sentence
+        text, then the report-level scope rules (:func:`medkg.extract.scope.report_scope`)."""
+        texts = [text[s.start : s.end] for s in sentences]
         annotate = self._annotator.annotate
         if self._abbrev is not None and "(" in text:
             definitions = self._abbrev.definitions(text)
             if definitions:  # the report's own short forms: its sentences are not context-free
                 uncached = self._annotator.annotate_uncached
-                return [uncached(text[s.start : s.end], definitions) for s in sentences]
-        return [annotate(text[s.start : s.end]) for s in sentences]
+                annotate = lambda t: uncached(t, definitions)  # noqa: E731
+        founds = [annotate(t) for t in texts]
+        return report_scope(texts, [s.section for s in sentences], founds, self.opacity_family)
 
     def concept_name(self, cui: str) -> str:
         """The preferred name of ``cui`` (the CUI itself when the ontology lacks it)."""

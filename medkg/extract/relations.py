@@ -39,8 +39,14 @@ _SUGGEST = re.compile(
 _LOCATION_WORDS = frozenset(
     "in at of within involving along over overlying projecting projected on to near the a an both left "
     "right bilateral bilaterally lower upper middle mid posterior anterior lateral medial distal proximal "
-    "xxxx base bases is are seen noted present identified again visualized partially".split()
+    "xxxx base bases is are seen noted present identified again visualized partially tip tips zone zones "
+    "region aspect portion".split()
 )
+#: Side words: "granuloma left base" locates the finding without a preposition.
+_SIDES = frozenset("left right bilateral bilaterally both".split())
+#: Gap between coordinated findings that share a location ("scarring or atelectasis in the base").
+#: Only "or" lists: "opacity and pneumonia in the lung" locates just the nearest finding.
+_COORDINATED = re.compile(r"(?:\s|\b(?:and\s+)?(?:or|nor)\b)*")
 #: Words allowed between a modifier finding and the finding it modifies ("calcified right lower lobe
 #: granuloma"): sides, lung regions, and "and" joining two regions.
 _MODIFY_WORDS = frozenset(
@@ -116,12 +122,17 @@ def find_relations(folded: str, mentions, ontology=None) -> list[MentionRelation
                                                   and _only(gap, _LOCATION_WORDS, commas=False))):
                     out.append(MentionRelation("located_at", j, i))
             elif b_anat and not a_anat:
-                if (len(gap) <= MAX_LOCATION_GAP and _PREPOSITION.search(gap)
-                        and _only(gap, _LOCATION_WORDS, commas=False) and _nearest_finding(mentions, i, j)):
+                last = _coordinated_end(mentions, i, j, folded)
+                if last is None:
+                    continue
+                gap = folded[mentions[last].end + 1 : b.start + 1]
+                if (len(gap) <= MAX_LOCATION_GAP and (gap == " " or _only(gap, _LOCATION_WORDS, commas=False))
+                        and (_PREPOSITION.search(gap) or _sided(gap, folded, b))):
                     out.append(MentionRelation("located_at", i, j))
             elif not a_anat and not b_anat:
-                if j == i + 1 and (gap == " " or (_only(gap, _MODIFY_WORDS, commas=False)
-                                                  and "and" not in (gap.split()[0], gap.split()[-1]))):
+                if _only_anatomy_between(mentions, i, j) and (
+                        gap == " " or (_only(gap, _MODIFY_WORDS, commas=False)
+                                       and "and" not in (gap.split()[0], gap.split()[-1]))):
                     out.append(MentionRelation("modify", i, j))
                 elif _SUGGEST.search(gap) and a.assertion.value != "absent" and b.assertion.value != "absent":
                     out.append(MentionRelation("suggestive_of", i, j))
@@ -139,5 +150,26 @@ def _only(gap: str, allowed: frozenset[str], *, commas: bool) -> bool:
     return bool(words) and all(w in allowed or _ORDINAL.match(w) for w in words)
 
 
-def _nearest_finding(mentions, i: int, j: int) -> bool:
+def _coordinated_end(mentions, i: int, j: int, folded: str) -> int | None:
+    """The last finding coordinated with finding ``i`` before anatomy ``j`` (``i`` itself when none
+    lies between), or ``None`` when another finding intervenes: "scarring or atelectasis in the
+    left base" locates both findings."""
+    last = i
+    for k in range(i + 1, j):
+        if is_anatomy(mentions[k]):
+            continue
+        gap = folded[mentions[last].end + 1 : mentions[k].start + 1]
+        if k != last + 1 or gap == " " or not _COORDINATED.fullmatch(gap):
+            return None
+        last = k
+    return last
+
+
+def _only_anatomy_between(mentions, i: int, j: int) -> bool:
     return all(is_anatomy(mentions[k]) for k in range(i + 1, j))
+
+
+def _sided(gap: str, folded: str, anatomy: Mention) -> bool:
+    """Whether a side word opens the location ("granuloma left base", "atelectasis right midlung")."""
+    words = gap.split() + folded[anatomy.start + 1 : anatomy.end + 1].split()[:1]
+    return bool(words) and words[0] in _SIDES

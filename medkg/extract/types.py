@@ -77,6 +77,9 @@ class Mention:
     #: Asserted through a strong hedge ("suggests pneumonia", "probable atelectasis"): the
     #: assertion stays ``PRESENT`` (as Open-i indexes it) but the certainty is lower.
     hedged: bool = False
+    #: A scoped statement that covers only part of an organ ("lungs are otherwise clear",
+    #: "remainder of the lungs are clear"): kept only when the report asserts no exception to it.
+    partial: bool = False
 
 
 @dataclass(frozen=True, slots=True)

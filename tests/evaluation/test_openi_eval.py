@@ -64,7 +64,8 @@ def test_head_terms_count_once_per_head_and_only_findings():
         "The spine is normal. The lungs are hypoinflated. Tortuous aorta.")}))}
     assert sorted(names.values()) == ["Aorta", "Lung"]
     no_finding = {c.cui for c in onto.lookup("no finding")}
-    alone = predicted_findings(ex.extract({"impression": "No acute cardiopulmonary abnormality."}), no_finding)
+    statement = {"impression": "No acute cardiopulmonary abnormality."}
+    alone = predicted_findings(ex.extract(statement), no_finding)
     mixed = predicted_findings(ex.extract({"impression": "No acute disease. Low lung volumes."}), no_finding)
     assert alone == no_finding
     assert [onto.get(c).name for c in mixed] == ["Lung"]

@@ -97,7 +97,8 @@ def test_no_finding_statement_is_present(seed):
     [
         ("Findings suggest pneumonia.", [("pneumonia", "present", True)]),
         ("Opacity suggestive of pneumonia.", [("Opacity", "present", False), ("pneumonia", "present", True)]),
-        ("Probable left basilar atelectasis.", [("atelectasis", "present", True)]),
+        ("Probable left basilar atelectasis.",
+         [("left basilar", "present", True), ("atelectasis", "present", True)]),
         ("Atelectasis is likely.", [("Atelectasis", "present", True)]),
         ("No pneumonia is likely.", [("pneumonia", "absent", False)]),
         ("Possible pneumonia.", [("pneumonia", "uncertain", False)]),
