@@ -37,7 +37,34 @@ RELATION_PHRASES = {
     "POSITIVE": "shows",
     "NEGATIVE": "does not show",
     "UNCERTAIN": "may show",
+    # inverse readings: a fact's head is the query concept, so an edge that points *into* the query
+    # (e.g. "opacity SUGGESTIVE_OF effusion" retrieved for effusion) is stated with its inverse.
+    "SUGGESTED_BY": "suggested by",
+    "LOCATION_OF": "location of",
+    "HAS_SUBTYPE": "has subtype",
+    "HAS_PART": "has part",
+    "FINDING_SITE_OF": "finding site of",
 }
+
+#: The inverse reading of each directed concept→concept relationship type.
+INVERSE_RELATIONS = {
+    "SUGGESTIVE_OF": "SUGGESTED_BY",
+    "LOCATED_AT": "LOCATION_OF",
+    "ISA": "HAS_SUBTYPE",
+    "PART_OF": "HAS_PART",
+    "FINDING_SITE": "FINDING_SITE_OF",
+}
+
+
+def inverse_relation(relation: str) -> str:
+    """The type that reads ``relation`` from its target: ``"SUGGESTIVE_OF"`` → ``"SUGGESTED_BY"``.
+
+    Symmetric types (``ASSOCIATED_WITH``, ``CO_OCCURS_WITH``) are their own inverse.
+
+    >>> inverse_relation("LOCATED_AT"), inverse_relation("ASSOCIATED_WITH")
+    ('LOCATION_OF', 'ASSOCIATED_WITH')
+    """
+    return INVERSE_RELATIONS.get(relation, relation)
 
 
 def relation_phrase(relation: str) -> str:

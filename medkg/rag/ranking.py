@@ -36,7 +36,7 @@ from typing import Literal
 
 import numpy as np
 
-from medkg.rag.facts import Fact, Provenance
+from medkg.rag.facts import Fact, Provenance, inverse_relation
 from medkg.rag.index import GraphIndex
 
 DEFAULT_RELATION_WEIGHTS = {
@@ -175,14 +175,16 @@ def _relation_bonus(index: GraphIndex, q: QueryConcept, w: RankingWeights) -> di
             if not weight or pos is None or (no_anatomy and link.other in index.anatomy):
                 continue
             part = weight * max(link.support, 1)
+            # the fact reads query → candidate: an edge into the query is stated by its inverse
+            label = link.type if link.outgoing else inverse_relation(link.type)
             old = out.get(pos)
             if old is None:
-                out[pos] = Bonus(link.type, part, part, frozenset(link.reports))
-            elif link.type == old.type:
+                out[pos] = Bonus(label, part, part, frozenset(link.reports))
+            elif label == old.type:
                 reports = old.reports | set(link.reports)
                 out[pos] = Bonus(old.type, old.value + part, old.strongest + part, reports)
             elif part > old.strongest:
-                out[pos] = Bonus(link.type, old.value + part, part, frozenset(link.reports))
+                out[pos] = Bonus(label, old.value + part, part, frozenset(link.reports))
             else:
                 out[pos] = Bonus(old.type, old.value + part, old.strongest, old.reports)
     return out

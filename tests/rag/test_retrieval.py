@@ -58,3 +58,18 @@ def test_facts_render_html(kg):
     facts = Retriever(kg).retrieve(concepts=["Cardiomegaly"], k=2)
     html = facts._repr_html_()
     assert "<table" in html and "Pleural effusion" in html
+
+
+def test_relation_into_the_query_reads_as_its_inverse(kg):
+    # the graph says "Cardiomegaly SUGGESTIVE_OF Atelectasis"; queried from Atelectasis the fact
+    # must not claim the reverse ("Atelectasis suggestive of Cardiomegaly")
+    index = GraphIndex.from_graph(kg)
+    q = [QueryConcept("C0004144", "Atelectasis", frozenset({"C0004144"}))]
+    w = RankingWeights(relations={"SUGGESTIVE_OF": 2.0}, smoothing=0.0)
+    facts = rank_concepts(index, q, w)
+    top = facts[0]
+    assert (top.head, top.relation, top.tail) == ("C0004144", "SUGGESTED_BY", "C0018800")
+    assert top.triple() == ("Atelectasis", "suggested by", "Cardiomegaly")
+    from medkg.rag.generators.template import fact_sentence
+
+    assert fact_sentence(top, 1).startswith("Atelectasis is suggested by cardiomegaly")

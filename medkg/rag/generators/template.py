@@ -28,6 +28,11 @@ PATTERNS = {
     "POSITIVE": "Similar images show {t}{n}",
     "NEGATIVE": "Similar images do not show {t}{n}",
     "UNCERTAIN": "Similar images may show {t}{n}",
+    "SUGGESTED_BY": "{h} is suggested by {t}{n}",
+    "LOCATION_OF": "{h} is the site of {t}{n}",
+    "HAS_SUBTYPE": "{h} includes {t}",
+    "HAS_PART": "{h} includes the {t}",
+    "FINDING_SITE_OF": "{h} is the site of {t}",
 }
 
 
