@@ -41,7 +41,7 @@ _EXPORTERS: dict[str, tuple[Exporter, str]] = {}
 
 #: Modules imported on first lookup so that their ``register_exporter`` calls run
 #: (e.g. the Neo4j store's ``neo4j-admin`` CSV format). Missing modules are skipped.
-PLUGIN_MODULES: tuple[str, ...] = ("medkg.store.neo4j_admin",)
+PLUGIN_MODULES: tuple[str, ...] = ("medkg.store.neo4j_admin", "medkg.export")
 
 
 def register_exporter(name: str, description: str = "") -> Callable[[Exporter], Exporter]:
