@@ -30,7 +30,6 @@ import re
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -41,12 +40,24 @@ from medkg.graph.checksum import checksum
 from medkg.graph.model import GraphInfo, ImageEmbeddings, KnowledgeGraph, Label, endpoint_labels
 from medkg.store import schema as S
 from medkg.store.base import Direction, NodeRef, WriteSummary
+from medkg.store.neo4j_write import (  # noqa: F401 - re-exported
+    JOURNAL_LABEL,
+    LoadReport,
+    batches,
+    delete_relationships,
+    duplicates_query,
+    edge_phase,
+    edge_query,
+    node_query,
+    plan,
+    prefetched,
+    write_batch,
+)
 
 log = logging.getLogger(__name__)
 
 #: Rows per write transaction (benchmarks/neo4j_load.py measured 5k-20k as the plateau).
 BATCH_SIZE = 10_000
-JOURNAL_LABEL = "MedkgLoad"
 VECTOR_INDEX = "medkg_image_embedding"
 #: kNN asks the (approximate, HNSW) vector index for CANDIDATES * k (at least 100) images, then
 #: re-ranks them exactly: top-k equal to brute force in the tests (random 32-d vectors).
@@ -94,71 +105,6 @@ def write_clause(query: str) -> str | None:
     """
     found = _WRITE_CLAUSE.search(_QUOTED.sub(" ", query))
     return found.group(1) if found else None
-
-
-@dataclass(frozen=True, slots=True)
-class LoadReport:
-    """What :meth:`Neo4jStore.load` did: sizes, server counters and resume information."""
-
-    nodes: int
-    edges: int
-    checksum: str
-    seconds: float
-    batches: int
-    skipped_batches: int
-    rows_written: int
-    nodes_created: int
-    relationships_created: int
-    properties_set: int
-    pruned: int = 0
-
-    @property
-    def rows_per_second(self) -> float:
-        return self.rows_written / self.seconds if self.seconds else 0.0
-
-
-@dataclass(frozen=True, slots=True)
-class _Phase:
-    name: str  # label or relationship type
-    query: str
-    keys: list
-    rows: Callable[[list], list[dict[str, Any]]]
-
-
-def node_query(label: str) -> str:
-    """The upsert query of one label: MERGE on the key, then SET every schema property.
-
-    Properties are SET one by one (a null removes one), never ``SET n = row``: a map SET makes the
-    planner add an Eager operator that materialises the whole batch.
-
-    Examples
-    --------
-    >>> node_query("Patient")
-    'UNWIND $rows AS row MERGE (n:Patient {id: row.id})'
-    """
-    if label != S.INFO_LABEL:
-        S.validate_label(label)
-    key = S.NODE_KEYS[label]
-    sets = ", ".join(f"n.{p} = row.{p}" for p, _ in S.NODE_PROPERTIES[label] if p != key)
-    return f"UNWIND $rows AS row MERGE (n:{label} {{{key}: row.{key}}})" + (f" SET {sets}" if sets else "")
-
-
-def edge_query(rel_type: str) -> str:
-    """The upsert query of one relationship type: MERGE on (source, type, target), SET its properties.
-
-    Examples
-    --------
-    >>> edge_query("HAS_IMAGE")
-    'UNWIND $rows AS row MATCH (a:Study {id: row.s}) MATCH (b:Image {id: row.t}) MERGE (a)-[r:HAS_IMAGE]->(b)'
-    """
-    S.validate_rel_type(rel_type)
-    src, dst = (str(x) for x in endpoint_labels(rel_type))
-    ks, kd = S.NODE_KEYS[src], S.NODE_KEYS[dst]
-    sets = ", ".join(f"r.{p} = row.{p}" for p, _ in S.REL_PROPERTIES[S.rel_kind(rel_type)])
-    return (
-        f"UNWIND $rows AS row MATCH (a:{src} {{{ks}: row.s}}) MATCH (b:{dst} {{{kd}: row.t}}) "
-        f"MERGE (a)-[r:{rel_type}]->(b)" + (f" SET {sets}" if sets else "")
-    )
 
 
 class Neo4jStore:
@@ -294,8 +240,8 @@ class Neo4jStore:
             for label, prop in INDEXES
         ]
         with self._session() as session:
-            for query in queries:
-                self._guard(lambda q=query: session.run(q).consume())
+            for query in queries:  # in managed transactions: a concurrent loader's deadlock retries
+                self._guard(lambda q=query: session.execute_write(_run_rows, q, None))
             if embedding_dims:
                 self._vector_index(session, int(embedding_dims))
             self._guard(lambda: session.run("CALL db.awaitIndexes(600)").consume())
@@ -330,6 +276,7 @@ class Neo4jStore:
         prune: bool = False,
         progress: Callable[[int], None] | None = None,
         digest: str | None = None,
+        create: bool = True,
     ) -> LoadReport:
         """MERGE ``kg`` into the database in batches; re-running an interrupted load resumes it.
 
@@ -347,6 +294,9 @@ class Neo4jStore:
             Called with the number of rows after each batch (for progress bars).
         digest:
             ``checksum(kg)`` when already known.
+        create:
+            Use the CREATE fast path for a relationship type the database holds none of (see
+            :mod:`medkg.store.neo4j_write`); ``False`` MERGEs every batch.
 
         Examples
         --------
@@ -360,48 +310,84 @@ class Neo4jStore:
         digest = digest or checksum(kg)
         dims = kg.embeddings.vectors.shape[1] if kg.embeddings is not None else None
         self.ensure_schema()
-        phases = _plan(kg)
+        phases = plan(kg)
         total = sum(len(p.keys) for p in phases)
         done = self._journal_rows(digest) if resume else 0
         if done:
             log.info("resuming the load of graph %s after %d of %d rows", digest[:12], done, total)
         counters: dict[str, int] = defaultdict(int)
-        batches = skipped = written = 0
+        n_batches = skipped = written = 0
+        created: set[str] = set()  # edge types written with the CREATE fast path in this run
         with self._session() as session:
             # rows of the next batch are built in a thread while the server runs this one
-            for batch in _prefetched(_batches(phases, size, done)):
-                batches += 1
+            for batch in prefetched(batches(phases, size, done)):
+                n_batches += 1
                 if batch is None:
                     skipped += 1
                     continue
-                name, query, rows, done_after = batch
+                name = batch.phase.name
+                fast = create and (batch.first or name in created)
                 got = self._guard(
-                    lambda q=query, r=rows, n=done_after: session.execute_write(
-                        _write_batch, q, r, digest, n, total
-                    ),
+                    lambda b=batch, f=fast: session.execute_write(write_batch, b, f, digest, total, resume),
                     hint=f"while writing {name}",
                 )
+                if got.pop("create"):
+                    created.add(name)
+                skipped += got.pop("skipped")
                 for key, value in got.items():
                     counters[key] += value
-                written += len(rows)
+                written += len(batch.rows)
                 if progress is not None:
-                    progress(len(rows))
-            self._guard(lambda: session.run(f"MATCH (j:{JOURNAL_LABEL}) DELETE j").consume())
+                    progress(len(batch.rows))
+            self._guard(lambda: session.execute_write(_run_rows, f"MATCH (j:{JOURNAL_LABEL}) DELETE j", None))
         if dims:
             self.ensure_schema(dims)
+        duplicates = self._remove_duplicates(kg, size)
         pruned = self.prune(kg) if prune else 0
         self._verify_counts(kg)
         seconds = time.perf_counter() - t0
         n_nodes = sum(len(nodes) for nodes in kg.nodes_by_label().values())
         n_edges = total - n_nodes - 1
         log.info(
-            "loaded graph %s into %s: %d rows in %d batches (%d skipped), %.1f s",
-            digest[:12], self.uri, written, batches, skipped, seconds,
+            "loaded graph %s into %s: %d rows in %d batches (%d skipped; CREATE fast path: %s), %.1f s",
+            digest[:12], self.uri, written, n_batches, skipped, ", ".join(sorted(created)) or "none", seconds,
         )  # fmt: skip
         return LoadReport(
-            n_nodes, n_edges, digest, seconds, batches, skipped, written,
+            n_nodes, n_edges, digest, seconds, n_batches, skipped, written,
             counters["nodes_created"], counters["relationships_created"], counters["properties_set"], pruned,
+            tuple(sorted(created)), duplicates,
         )  # fmt: skip
+
+    def _remove_duplicates(self, kg: KnowledgeGraph, size: int) -> int:
+        """Delete extra copies of ``(source, type, target)`` and re-MERGE the survivors; return how many.
+
+        Runs a scan only for the types where the database holds more relationships than the graph
+        (two loaders racing through the CREATE fast path, or another writer).
+        """
+        stored = self.counts()
+        by_type: dict[str, dict] = defaultdict(dict)
+        for edges in (kg.structure, kg.findings, kg.relations, kg.ontology):
+            for key, edge in edges.items():
+                by_type[key[0]][key] = edge
+        removed = 0
+        with self._session() as session:
+            for rel_type, edges in sorted(by_type.items()):
+                if stored.get(rel_type, 0) <= len(edges):
+                    continue
+                found = self._read(duplicates_query(rel_type))
+                extra = [i for row in found for i in row["extra"]]
+                if not extra:
+                    continue
+                log.warning("removing %d duplicate %s relationships", len(extra), rel_type)
+                for start in range(0, len(extra), size):
+                    part = extra[start : start + size]
+                    removed += self._guard(lambda p=part: session.execute_write(delete_relationships, p))
+                keys = sorted(k for k in ((rel_type, r["s"], r["t"]) for r in found) if k in edges)
+                phase = edge_phase(rel_type, edges, keys)
+                for start in range(0, len(keys), size):
+                    rows = phase.rows(keys[start : start + size])
+                    self._guard(lambda r=rows, q=phase.query: session.execute_write(_run_rows, q, r))
+        return removed
 
     def _journal_rows(self, digest: str) -> int:
         rows = self._read(f"MATCH (j:{JOURNAL_LABEL} {{checksum: $c}}) RETURN j.rows_done AS n", c=digest)
@@ -655,54 +641,8 @@ def read_neo4j(uri: str | None = None, **connection: Any) -> KnowledgeGraph:
 
 
 # -- helpers -------------------------------------------------------------------------------
-def _write_batch(tx: Any, query: str, rows: list[dict[str, Any]], digest: str, done: int, total: int) -> dict:
-    counters = tx.run(query, rows=rows).consume().counters
-    tx.run(
-        f"MERGE (j:{JOURNAL_LABEL} {{checksum: $c}}) SET j.rows_done = $done, j.rows_total = $total",
-        c=digest, done=done, total=total,
-    ).consume()  # fmt: skip
-    return {
-        "nodes_created": counters.nodes_created,
-        "relationships_created": counters.relationships_created,
-        "properties_set": counters.properties_set,
-    }
-
-
-def _batches(phases: list[_Phase], size: int, done: int) -> Iterator[Callable[[], tuple | None]]:
-    """Jobs building each batch ``(name, query, rows, rows done after it)``; None for a skipped one.
-
-    Rows before global row ``done`` (committed by an interrupted load of the same graph) are skipped.
-    """
-    offset = 0
-    for phase in phases:
-        for start in range(0, len(phase.keys), size):
-            stop = min(start + size, len(phase.keys))
-            if offset + stop <= done:
-                yield lambda: None
-                continue
-            lo = max(start, done - offset)
-            yield lambda p=phase, lo=lo, stop=stop, after=offset + stop: (
-                p.name,
-                p.query,
-                p.rows(p.keys[lo:stop]),
-                after,
-            )
-        offset += len(phase.keys)
-
-
-def _prefetched(jobs: Iterator[Callable[[], Any]]) -> Iterator[Any]:
-    """Results of ``jobs`` in order, each computed in a worker thread while the previous is used."""
-    from concurrent.futures import ThreadPoolExecutor
-
-    with ThreadPoolExecutor(1, thread_name_prefix="medkg-rows") as pool:
-        ahead = None
-        for job in jobs:
-            nxt = pool.submit(job)
-            if ahead is not None:
-                yield ahead.result()
-            ahead = nxt
-        if ahead is not None:
-            yield ahead.result()
+def _run_rows(tx: Any, query: str, rows: list | None) -> None:
+    tx.run(query, rows=rows).consume()
 
 
 def _valid_type(name: str) -> bool:
@@ -711,43 +651,6 @@ def _valid_type(name: str) -> bool:
     except Exception:  # noqa: BLE001 - any non-medkg type in a shared database
         return False
     return True
-
-
-def _plan(kg: KnowledgeGraph) -> list[_Phase]:
-    """Deterministic write plan: nodes by label, the graph info, then edges by type; rows sorted by key."""
-    vectors: dict[str, np.ndarray] = {}
-    if kg.embeddings is not None:
-        vectors = dict(zip(kg.embeddings.ids, kg.embeddings.vectors, strict=True))
-    phases = []
-    for label, nodes in kg.nodes_by_label().items():
-
-        def node_rows(keys, nodes=nodes, label=str(label)):
-            rows = []
-            for key in keys:
-                props = S.node_properties(label, nodes[key])
-                if label == "Image":
-                    vector = vectors.get(key)
-                    props["embedding"] = None if vector is None else np.asarray(vector, dtype=float).tolist()
-                rows.append(props)
-            return rows
-
-        phases.append(_Phase(str(label), node_query(str(label)), sorted(nodes), node_rows))
-    options_json = kg.info.options.to_json() if kg.info.options else ""
-    encoder = kg.embeddings.encoder if kg.embeddings is not None else ""
-    info = S.info_properties(options_json, kg.info.naf, encoder)
-    phases.append(_Phase(S.INFO_LABEL, node_query(S.INFO_LABEL), [S.INFO_ID], lambda keys: [info]))
-    by_type: dict[str, dict] = defaultdict(dict)
-    for edges in (kg.structure, kg.findings, kg.relations, kg.ontology):
-        for key, edge in edges.items():
-            by_type[key[0]][key] = edge
-    for rel_type in sorted(by_type):
-        edges = by_type[rel_type]
-
-        def edge_rows(keys, edges=edges):
-            return [{"s": k[1], "t": k[2], **S.edge_properties(edges[k])} for k in keys]
-
-        phases.append(_Phase(rel_type, edge_query(rel_type), sorted(edges), edge_rows))
-    return phases
 
 
 def _plain(value: Any) -> Any:

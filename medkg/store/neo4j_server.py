@@ -220,24 +220,25 @@ class Neo4jServer:
         dirs = {name: self.home / name for name in ("data", "logs", "run", "import", "plugins")}
         for path in (self.conf.parent, *dirs.values()):
             path.mkdir(parents=True, exist_ok=True)
-        lines = [
-            "# Written by medkg.store.neo4j_server; rewritten on every start.",
-            "server.default_listen_address=127.0.0.1",
-            "server.bolt.enabled=true",
-            f"server.bolt.listen_address=127.0.0.1:{self.port}",
-            f"server.bolt.advertised_address=127.0.0.1:{self.port}",
-            "server.http.enabled=false",
-            "server.https.enabled=false",
-            f"dbms.security.auth_enabled={'false' if self.password is None else 'true'}",
-            *(f"server.directories.{name}={path}" for name, path in dirs.items()),
-            "server.memory.pagecache.size=256m",
-            "db.tx_log.preallocate=false",
-            "dbms.usage_report.enabled=false",
+        config = {
+            "server.default_listen_address": "127.0.0.1",
+            "server.bolt.enabled": "true",
+            "server.bolt.listen_address": f"127.0.0.1:{self.port}",
+            "server.bolt.advertised_address": f"127.0.0.1:{self.port}",
+            "server.http.enabled": "false",
+            "server.https.enabled": "false",
+            "dbms.security.auth_enabled": "false" if self.password is None else "true",
+            **{f"server.directories.{name}": str(path) for name, path in dirs.items()},
+            "server.memory.pagecache.size": "256m",
+            "db.tx_log.preallocate": "false",
+            "dbms.usage_report.enabled": "false",
             # Bolt waits 5 s twice on shutdown for work in flight by default; stop in ~1 s instead.
-            "internal.server.bolt.thread_pool_shutdown_wait_time=1s",
-            "internal.server.bolt.connection_shutdown_wait_time=1s",
-            *(f"{key}={value}" for key, value in self.settings.items()),
-        ]
+            "internal.server.bolt.thread_pool_shutdown_wait_time": "1s",
+            "internal.server.bolt.connection_shutdown_wait_time": "1s",
+        }
+        config.update(self.settings)  # a setting given replaces the default (Neo4j refuses duplicates)
+        lines = ["# Written by medkg.store.neo4j_server; rewritten on every start."]
+        lines += [f"{key}={value}" for key, value in config.items()]
         self.conf.write_text("\n".join(lines) + "\n", encoding="utf-8")
         if self.password is not None and not (dirs["data"] / "dbms" / "auth.ini").is_file():
             if len(self.password) < 8:
