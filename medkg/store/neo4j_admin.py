@@ -134,8 +134,9 @@ def export_neo4j_admin(kg: KnowledgeGraph, path: Path) -> ExportResult:
     encoder = kg.embeddings.encoder if kg.embeddings is not None else ""
     info = S.info_properties(options_json, kg.info.naf, encoder)
     info_props = S.NODE_PROPERTIES[S.INFO_LABEL]
-    out.write("nodes", S.INFO_LABEL, [f"id:ID({S.INFO_LABEL})", *(_column(p, k) for p, k in info_props[1:])],
-              [[info["id"], *(info[p] for p, _ in info_props[1:])]])  # fmt: skip
+    info_header = [f"id:ID({S.INFO_LABEL})", *(_column(p, k) for p, k in info_props[1:])]
+    info_row = [info["id"], *(info[p] for p, _ in info_props[1:])]
+    rows_total += out.write("nodes", S.INFO_LABEL, info_header, [info_row])  # + GraphInfo
     by_type: dict[str, list] = defaultdict(list)
     for edge in kg.edges():
         by_type[str(edge.type)].append(edge)
