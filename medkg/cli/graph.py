@@ -36,7 +36,8 @@ def _table(rows: list[tuple[str, str]], header: tuple[str, str] = ("", "")) -> s
     return "\n".join(lines)
 
 
-def _records(name: str, data: Path):
+def _records(name: str, data: Path, on_error: str | None = None, rejects: Path | None = None):
+    """The dataset's records, streamed; ``on_error``/``rejects`` override the recipe's when given."""
     import medkg.datasets as datasets
 
     read = getattr(datasets, "read", None)
@@ -45,7 +46,25 @@ def _records(name: str, data: Path):
             "medkg.datasets.read is not available in this installation",
             hint="update medkg; dataset readers (Open-i, MIMIC-CXR, generic) provide it",
         )
-    return read(name, data)
+    policy: dict[str, Any] = {}
+    if on_error is not None:
+        policy["on_error"] = on_error
+    if rejects is not None:
+        policy["rejects"] = str(rejects)
+    return read(name, data, **policy)
+
+
+def _check_dask_options(incremental: bool, encoder_spec: str) -> None:
+    if incremental:
+        raise ConfigError(
+            "--add is not supported with --engine dask",
+            hint="build the whole input with dask, or add reports with --engine local",
+        )
+    if encoder_spec != "none":
+        raise ConfigError(
+            "--encoder is not supported with --engine dask",
+            hint="build with dask, then embed images with --engine local --encoder ...",
+        )
 
 
 def print_stats(st, naf_report=None) -> None:
@@ -83,6 +102,14 @@ def register(app: typer.Typer) -> None:
         no_text: Annotated[
             bool, typer.Option("--no-text", help="Keep spans and hashes, no report text.")
         ] = False,
+        anatomy_edges: Annotated[
+            str | None,
+            typer.Option(
+                "--anatomy-edges",
+                help="Image edges for findings only (default: bare anatomy such as 'the spine' is "
+                "no finding) or for all mentions.",
+            ),
+        ] = None,
         incremental: Annotated[
             bool, typer.Option("--add", help="Add to the graph already in --out.")
         ] = False,
@@ -94,6 +121,34 @@ def register(app: typer.Typer) -> None:
                 "hf:PATH (a local Hugging Face vision model). Only images with a file on disk.",
             ),
         ] = "none",
+        engine: Annotated[
+            str,
+            typer.Option(
+                "--engine",
+                help="local (this machine, --workers processes) or dask (Dask distributed; see "
+                "docs/SCALE_OUT.md).",
+            ),
+        ] = "local",
+        scheduler: Annotated[
+            str | None,
+            typer.Option(
+                "--scheduler",
+                help="Dask scheduler address (tcp://host:8786); default: a LocalCluster of "
+                "--workers processes. Only with --engine dask.",
+            ),
+        ] = None,
+        on_error: Annotated[
+            str | None,
+            typer.Option(
+                "--on-error",
+                help="Bad input records: raise (stop, naming file/line/record) or skip (list them "
+                "in --rejects). Default: the recipe's (raise).",
+            ),
+        ] = None,
+        rejects: Annotated[
+            Path | None,
+            typer.Option("--rejects", help="JSONL file of skipped records and why (--on-error skip)."),
+        ] = None,
     ) -> None:
         """Build a knowledge graph from a dataset into an embedded store (atomic swap)."""
         from dataclasses import replace
@@ -112,6 +167,8 @@ def register(app: typer.Typer) -> None:
         options, naf_dict = options_from_settings(settings)
         if no_text:
             options = replace(options, store_text=False)
+        if anatomy_edges is not None:
+            options = replace(options, anatomy_edges=anatomy_edges)
         if no_naf:
             naf_dict = None
         elif naf_on or naf_budget is not None or naf_k != 1:
@@ -121,24 +178,46 @@ def register(app: typer.Typer) -> None:
                 **({"budget": naf_budget} if naf_budget is not None else {}),
             }
         naf_settings = NafSettings(**naf_dict) if naf_dict is not None else None
-        encoder = encoder_from_spec(encoder_spec)
-        onto = None
-        if ontology is not None:
-            from medkg.ontology import load
-
-            onto = load(ontology)
+        if engine not in ("local", "dask"):
+            raise ConfigError(f"unknown --engine {engine!r}", hint="use local or dask")
+        if on_error not in (None, "raise", "skip"):
+            raise ConfigError(f"unknown --on-error {on_error!r}", hint="use raise or skip")
+        if engine == "dask":
+            _check_dask_options(incremental, encoder_spec)
+        elif scheduler is not None:
+            raise ConfigError("--scheduler needs --engine dask", hint="add --engine dask")
+        records = _records(recipe, data, on_error, rejects)
         with tqdm(desc="reports", unit=" reports", disable=None) as bar:
-            result = build_store(
-                _records(recipe, data),
-                out,
-                ontology=onto,
-                options=options,
-                naf_settings=naf_settings,
-                workers=workers,
-                incremental=incremental,
-                progress=bar.update,
-                encoder=encoder,
-            )
+            if engine == "dask":
+                from medkg.distributed import build_store_dask
+
+                result = build_store_dask(
+                    records,
+                    out,
+                    ontology=ontology,  # a path: every worker loads it itself
+                    options=options,
+                    naf_settings=naf_settings,
+                    scheduler=scheduler,
+                    n_workers=workers,
+                    progress=bar.update,
+                )
+            else:
+                onto = None
+                if ontology is not None:
+                    from medkg.ontology import load
+
+                    onto = load(ontology)
+                result = build_store(
+                    records,
+                    out,
+                    ontology=onto,
+                    options=options,
+                    naf_settings=naf_settings,
+                    workers=workers,
+                    incremental=incremental,
+                    progress=bar.update,
+                    encoder=encoder_from_spec(encoder_spec),
+                )
         print_stats(result.stats, result.naf)
         if result.embeddings is not None:
             e = result.embeddings
@@ -146,7 +225,11 @@ def register(app: typer.Typer) -> None:
                 f"\nimage embeddings ({e.encoder}): {e.encoded} encoded, {e.reused} reused, "
                 f"{e.no_file} without a file, {e.failed} unreadable"
             )
-        times = [(k, f"{v:.2f} s") for k, v in result.seconds.items()]
+        cpu = getattr(result, "cpu_seconds", {}) or {}
+        times = [
+            (k, f"{v:.2f} s" + (f"  (CPU {cpu[k]:.2f} s)" if k in cpu else ""))
+            for k, v in result.seconds.items()
+        ]
         typer.echo("\n" + _table(times, ("stage", "time")))
         typer.echo(f"\nstore {out} checksum {result.checksum[:16]}")
 

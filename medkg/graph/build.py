@@ -12,15 +12,19 @@ Examples
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import logging
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Protocol
 
 from medkg.datasets.types import ImageRecord, ReportRecord
 from medkg.errors import GraphError
+from medkg.extract.relations import finding_indexes
 from medkg.extract.types import Assertion, Mention, ReportExtraction
 from medkg.graph.model import (
     ConceptNode,
@@ -70,12 +74,56 @@ class AddSummary:
 
 
 def sha256(text: str) -> str:
+    """Hex SHA-256 of ``text`` encoded as UTF-8 (raises UnicodeEncodeError on a lone surrogate).
+
+    >>> sha256("")[:12]
+    'e3b0c44298fc'
+    """
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def report_sha256(record: ReportRecord, text: str) -> str:
+    """SHA-256 of a report's text, or a :class:`GraphError` naming the record when the text holds
+    a lone surrogate (e.g. bytes decoded with ``surrogateescape``): no store can hold such text.
+    """
+    try:
+        return sha256(text)
+    except UnicodeEncodeError as exc:
+        raise GraphError(
+            "report text is not valid Unicode",
+            path=record.source or None,
+            record=record.report_id,
+            hint=f"character {exc.start} is a lone surrogate ({text[exc.start]!r}); decode the "
+            "input as UTF-8 with errors='replace' or fix its encoding",
+        ) from None
+
+
 @lru_cache(maxsize=1 << 18)
-def _sentence_sha256(text: str) -> str:  # report sentences repeat a lot ("No pneumothorax.")
-    return sha256(text)
+def _shared_sentence(text: str) -> tuple[str, str]:
+    """``(text, sha256)``, one string object per distinct sentence: report sentences repeat a lot
+    ("No pneumothorax."), so provenance records share them instead of holding copies."""
+    return text, sha256(text)
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector inside the block (restored after it).
+
+    Graph records are acyclic, but every few thousand allocations the collector walks the
+    whole heap's young objects and, now and then, every live object: on a MIMIC-scale build
+    (millions of records) that is about a third of the builder's CPU time.
+
+    >>> with gc_paused():
+    ...     gc.isenabled()
+    False
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def build_graph(
@@ -134,29 +182,28 @@ def add_reports(
     """
     options = kg.info.options or GraphOptions()
     before = (len(kg.images), len(kg.concepts), len(kg.findings))
-    added = skipped = 0
-    fresh: list[ReportRecord] = []
-    for record in records:
-        if record.report_id in kg.reports:
-            skipped += 1
-            continue
-        fresh.append(record)
-    for record, extraction in zip(fresh, _extract(fresh, extractor, workers), strict=True):
-        old = kg.reports.get(record.report_id)
-        if old is not None:  # duplicate id within this batch
-            if old.text_sha256 != sha256(extraction.text):
-                raise GraphError(
-                    "two different reports share this id",
-                    path=record.source or None,
-                    record=record.report_id,
-                    hint="report ids must be unique across the input",
-                )
-            skipped += 1
-            continue
-        _add_one(kg, record, extraction, ontology, options)
-        added += 1
-        if progress is not None:
-            progress(1)
+    known = set(kg.reports)  # ids stored before this call: skipped unread
+    skipped = 0
+    pending: deque[ReportRecord] = deque()  # records handed to the extractor, not yet back
+
+    def fresh() -> Iterator[ReportRecord]:
+        nonlocal skipped
+        for record in records:
+            if record.report_id in known:
+                skipped += 1
+                continue
+            pending.append(record)
+            yield record
+
+    relations: _RelationEvidence = {}
+    with gc_paused():
+        try:
+            added, repeated = _add_all(
+                kg, fresh(), pending, extractor, ontology, options, workers, relations, progress
+            )
+            skipped += repeated
+        finally:  # merged once: a growing tuple merged per report would cost O(reports²)
+            _flush_relations(kg, relations)
     if skipped and progress is not None:
         progress(skipped)
     _add_ontology_edges(kg, ontology, options)
@@ -173,8 +220,53 @@ def add_reports(
     )
 
 
+#: Report-relation evidence collected during one add: key → (type, source, target, records).
+_RelationEvidence = dict[tuple[str, str, str], tuple[ReportRelation, str, str, list[Evidence]]]
+
+
+def _add_all(
+    kg: KnowledgeGraph,
+    records: Iterator[ReportRecord],
+    pending: deque[ReportRecord],
+    extractor: ExtractorLike,
+    ontology: Ontology,
+    options: GraphOptions,
+    workers: int,
+    relations: _RelationEvidence,
+    progress: Callable[[int], None] | None,
+) -> tuple[int, int]:
+    """Extract and add ``records``; returns (added, repeated ids skipped)."""
+    added = skipped = 0
+    for extraction in _extract(records, extractor, workers):  # streamed: records never all in memory
+        record = pending.popleft()
+        old = kg.reports.get(record.report_id)
+        if old is not None:  # duplicate id within this batch
+            if old.text_sha256 != report_sha256(record, extraction.text):
+                raise GraphError(
+                    "two different reports share this id",
+                    path=record.source or None,
+                    record=record.report_id,
+                    hint="report ids must be unique across the input",
+                )
+            skipped += 1
+            continue
+        _add_one(kg, record, extraction, ontology, options, relations)
+        added += 1
+        if progress is not None:
+            progress(1)
+    return added, skipped
+
+
+def _flush_relations(kg: KnowledgeGraph, relations: _RelationEvidence) -> None:
+    for key, (kind, source, target, evs) in relations.items():
+        old = kg.relations.get(key)
+        merged = merge_evidence(old.evidence if old is not None else (), tuple(evs))
+        kg.relations[key] = RelationEdge(kind, source, target, merged)
+    relations.clear()
+
+
 def _extract(
-    records: list[ReportRecord], extractor: ExtractorLike, workers: int
+    records: Iterable[ReportRecord], extractor: ExtractorLike, workers: int
 ) -> Iterator[ReportExtraction]:
     pairs = ((r.report_id, dict(r.sections)) for r in records)
     many = getattr(extractor, "extract_many", None)
@@ -201,17 +293,15 @@ def counted_images(images: tuple[ImageRecord, ...], options: GraphOptions) -> li
 
 
 def _add_one(
-    kg: KnowledgeGraph, record: ReportRecord, ext: ReportExtraction, onto: Ontology, options: GraphOptions
+    kg: KnowledgeGraph,
+    record: ReportRecord,
+    ext: ReportExtraction,
+    onto: Ontology,
+    options: GraphOptions,
+    relations: _RelationEvidence,
 ) -> None:
     rid, sid = record.report_id, record.study_id
-    if record.patient_id:
-        kg.patients.setdefault(record.patient_id, PatientNode(record.patient_id))
-        kg.add_edge(StructureEdge(Structure.HAS_STUDY, record.patient_id, sid))
-    kg.studies.setdefault(sid, StudyNode(sid, record.patient_id, record.source))
-    kg.reports[rid] = ReportNode(
-        rid, sid, sha256(ext.text), ext.text if options.store_text else None, record.source
-    )
-    kg.add_edge(StructureEdge(Structure.HAS_REPORT, sid, rid))
+    text_sha256 = report_sha256(record, ext.text)  # first: a bad record leaves the graph untouched
     for image in record.images:
         if image.study_id != sid:
             raise GraphError(
@@ -220,33 +310,54 @@ def _add_one(
                 record=rid,
                 hint="an ImageRecord must carry the study id of the report it is listed under",
             )
+    if record.patient_id:
+        kg.patients.setdefault(record.patient_id, PatientNode(record.patient_id))
+        kg.add_edge(StructureEdge(Structure.HAS_STUDY, record.patient_id, sid))
+    kg.studies.setdefault(sid, StudyNode(sid, record.patient_id, record.source))
+    text = ext.text if options.store_text else None
+    kg.reports[rid] = ReportNode(rid, sid, text_sha256, text, record.source)
+    kg.add_edge(StructureEdge(Structure.HAS_REPORT, sid, rid))
+    for image in record.images:
         kg.images.setdefault(image.image_id, ImageNode(image.image_id, sid, image.path, image.view_position))
         kg.add_edge(StructureEdge(Structure.HAS_IMAGE, sid, image.image_id))
     targets = [i.image_id for i in counted_images(record.images, options)]
 
-    kept: dict[int, Evidence] = {}
-    for index, mention in enumerate(ext.mentions):
-        if not _counts(mention, onto, options):
-            continue
-        kept[index] = _evidence(rid, ext, mention, options)
-        _ensure_concept(kg, mention, onto)
-        edge_type = _ASSERTION_EDGE[mention.assertion]
-        for image_id in targets:
-            _merge_finding(kg, edge_type, image_id, mention.cui, kept[index])
+    mentions = ext.mentions
+    counted = [i for i, m in enumerate(mentions) if _counts(m, onto, options)]
+    if not counted:
+        return
+    if options.anatomy_edges == "findings":
+        edge_mentions = set(finding_indexes(mentions, ext.relations)).intersection(counted)
+    else:
+        edge_mentions = set(counted)
+    seen: dict[int, tuple[str, str]] = {}  # sentence index → (text, sha256), shared by its mentions
+    kept: dict[int, Evidence] = {i: _evidence(rid, ext, mentions[i], options, seen) for i in counted}
+    grouped: dict[tuple[Finding, str], list[Evidence]] = {}  # one edge per (type, concept) and image
+    for index in counted:
+        if index in edge_mentions:
+            mention = mentions[index]
+            _ensure_concept(kg, mention, onto)
+            grouped.setdefault((_ASSERTION_EDGE[mention.assertion], mention.cui), []).append(kept[index])
+    for (edge_type, cui), evs in grouped.items():
+        evidence = (evs[0],) if len(evs) == 1 else merge_evidence((), tuple(evs))
+        for image_id in targets:  # the images of a study share one provenance tuple
+            _merge_finding(kg, edge_type, image_id, cui, evidence)
     if not options.report_relations:
         return
     for rel in ext.relations:
         kind = _RELATION_KINDS.get(rel.kind)
         if kind is None or rel.source not in kept or rel.target not in kept:
             continue
-        src, dst = ext.mentions[rel.source], ext.mentions[rel.target]
+        src, dst = mentions[rel.source], mentions[rel.target]
         if Assertion.ABSENT in (src.assertion, dst.assertion) or src.cui == dst.cui:
             continue
-        key = (str(kind), src.cui, dst.cui)
-        old = kg.relations.get(key)
-        evidence = (kept[rel.source],)
-        merged = merge_evidence(old.evidence, evidence) if old else evidence
-        kg.relations[key] = RelationEdge(kind, src.cui, dst.cui, merged)
+        _ensure_concept(kg, src, onto)
+        _ensure_concept(kg, dst, onto)
+        key = (kind.value, src.cui, dst.cui)
+        entry = relations.get(key)
+        if entry is None:
+            entry = relations[key] = (kind, src.cui, dst.cui, [])
+        entry[3].append(kept[rel.source])
 
 
 def _counts(mention: Mention, onto: Ontology, options: GraphOptions) -> bool:
@@ -262,19 +373,24 @@ def _counts(mention: Mention, onto: Ontology, options: GraphOptions) -> bool:
     return True
 
 
-def _evidence(rid: str, ext: ReportExtraction, m: Mention, options: GraphOptions) -> Evidence:
-    if 0 <= m.sentence < len(ext.sentences):
-        span = ext.sentences[m.sentence]
-        sentence = ext.text[span.start : span.end]
-    else:  # a mention outside any sentence: its own text stands for the sentence
-        sentence = ext.text[m.start : m.end]
+def _evidence(
+    rid: str, ext: ReportExtraction, m: Mention, options: GraphOptions, seen: dict[int, tuple[str, str]]
+) -> Evidence:
+    shared = seen.get(m.sentence)
+    if shared is None:
+        if 0 <= m.sentence < len(ext.sentences):
+            span = ext.sentences[m.sentence]
+            shared = seen[m.sentence] = _shared_sentence(ext.text[span.start : span.end])
+        else:  # a mention outside any sentence: its own text stands for the sentence
+            shared = _shared_sentence(ext.text[m.start : m.end])
+    sentence, digest = shared
     return Evidence(
         report_id=rid,
         section=str(m.section),
         sentence=m.sentence,
         start=m.start,
         end=m.end,
-        sentence_sha256=_sentence_sha256(sentence),
+        sentence_sha256=digest,
         text=sentence if options.store_text else None,
         laterality=m.laterality,
         severity=m.severity,
@@ -305,11 +421,17 @@ def concept_node(concept) -> ConceptNode:
     )
 
 
-def _merge_finding(kg: KnowledgeGraph, edge_type: Finding, image_id: str, cui: str, ev: Evidence) -> None:
-    key = (str(edge_type), image_id, cui)
+def _merge_finding(
+    kg: KnowledgeGraph, edge_type: Finding, image_id: str, cui: str, evidence: tuple[Evidence, ...]
+) -> None:
+    key = (edge_type.value, image_id, cui)
     old = kg.findings.get(key)
-    evidence = merge_evidence(old.evidence, (ev,)) if old is not None else (ev,)
-    kg.findings[key] = FindingEdge(edge_type, image_id, cui, evidence, True if old is None else old.naf_kept)
+    if old is None:
+        kg.findings[key] = FindingEdge(edge_type, image_id, cui, evidence, True)
+    else:
+        kg.findings[key] = FindingEdge(
+            edge_type, image_id, cui, merge_evidence(old.evidence, evidence), old.naf_kept
+        )
 
 
 def _add_ontology_edges(kg: KnowledgeGraph, onto: Ontology, options: GraphOptions) -> None:

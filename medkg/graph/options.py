@@ -34,6 +34,7 @@ MEDMKG_EXCLUDED_TUIS = frozenset(
 
 ImagePolicy = Literal["all", "one_frontal"]
 OntologyScope = Literal["mentioned", "neighbours", "ancestors"]
+AnatomyEdges = Literal["findings", "all"]
 
 #: Preferred view positions when one frontal image stands for its study (first wins).
 FRONTAL_PREFERENCE = ("PA", "AP", "AP AXIAL", "PA AXIAL", "FRONTAL")
@@ -72,6 +73,13 @@ class GraphOptions:
     drop_neutral:
         Drop MEDMKG's *neutral* class: mentions that are not findings of this image
         (historical or hypothetical mentions).
+    anatomy_edges:
+        Which mentions become Image→Concept edges. ``"findings"`` (default): the mentions that
+        state a finding (:func:`medkg.extract.relations.finding_indexes`): every observation,
+        and anatomy only when qualified ("low lung volumes" → Lung) or the target of a
+        ``modify`` relation; a bare anatomy mention ("the cardiac silhouette", "spine") names a
+        place, not a finding of the image, and is kept only as an end of ``LOCATED_AT``.
+        ``"all"``: every counted mention, anatomy included (the behaviour before this option).
     """
 
     sections: frozenset[str] = field(default_factory=lambda: frozenset(str(s) for s in IMAGE_SECTIONS))
@@ -83,6 +91,7 @@ class GraphOptions:
     store_text: bool = True
     excluded_semantic_types: frozenset[str] = frozenset()
     drop_neutral: bool = False
+    anatomy_edges: AnatomyEdges = "findings"
 
     def __post_init__(self) -> None:
         known = {str(s) for s in Section}
@@ -97,6 +106,10 @@ class GraphOptions:
             raise ConfigError(
                 f"unknown ontology_scope {self.ontology_scope!r}",
                 hint="use 'neighbours', 'mentioned' or 'ancestors'",
+            )
+        if self.anatomy_edges not in ("findings", "all"):
+            raise ConfigError(
+                f"unknown anatomy_edges {self.anatomy_edges!r}", hint="use 'findings' or 'all'"
             )
         object.__setattr__(self, "sections", frozenset(str(s) for s in self.sections))
         if self.views is not None:
@@ -139,6 +152,7 @@ class GraphOptions:
         if data.get("views") is not None:
             data["views"] = frozenset(data["views"])
         data["relations"] = tuple(data["relations"])
+        data.setdefault("anatomy_edges", "all")  # graphs stored before the option had every mention
         return cls(**data)
 
 

@@ -72,7 +72,9 @@ class LadybugStore:
     read_only:
         Open for reading only; :meth:`write` and ``cypher(write=True)`` then raise ReadOnlyError.
     buffer_pool_mb:
-        LadybugDB buffer pool size while writing.
+        LadybugDB buffer pool size while writing (at least; a relationship table's ``COPY`` must
+        fit in the pool, so large tables get a pool sized for them, in a database opened for
+        that table alone and closed after it, which also hands the memory back).
     """
 
     def __init__(self, path: str | os.PathLike[str], *, read_only: bool = True, buffer_pool_mb: int = 1024):
@@ -143,8 +145,6 @@ class LadybugStore:
         """Write ``kg`` as a new build and swap it in atomically (the store then holds exactly ``kg``)."""
         if self.read_only:
             raise ReadOnlyError("store opened read-only", path=self.path, hint="open with read_only=False")
-        import ladybug
-
         t0 = time.perf_counter()
         kg.validate()
         builds = self.path / "builds"
@@ -154,13 +154,7 @@ class LadybugStore:
         tmp = builds / f"{build_id}.partial"
         tmp.mkdir()
         (tmp / "pid").write_text(str(os.getpid()))
-        db = ladybug.Database(str(tmp / DB_FILE), buffer_pool_size=self.buffer_pool)
-        conn = ladybug.Connection(db)
-        try:
-            n_nodes, n_edges = _load(conn, kg, self._run)
-        finally:
-            conn.close()
-            db.close()
+        n_nodes, n_edges = _load(tmp / DB_FILE, self.buffer_pool, kg, self._run)
         digest = checksum(kg)
         if kg.embeddings is not None:
             vec = np.asarray(kg.embeddings.vectors, dtype=np.float32)
@@ -421,36 +415,62 @@ def _group(refs: set[NodeRef]) -> dict[str, set[str]]:
     return out
 
 
-def _load(conn: Any, kg: KnowledgeGraph, run) -> tuple[int, int]:
+#: Buffer pool bytes per row of a relationship table with provenance arrays during its COPY
+#: (measured: ~1.5 KB; 106k rows fail in 128 MB). Tables above :data:`OWN_DATABASE_ROWS` rows
+#: are copied in a database opened for them alone, with a pool of this size per row.
+POOL_BYTES_PER_ROW = 2_500
+OWN_DATABASE_ROWS = 200_000
+
+
+def _load(db_file: Path, pool: int, kg: KnowledgeGraph, run) -> tuple[int, int]:
     """Declare the schema and bulk-load every table column-wise (Arrow when available)."""
-    for label, props in S.NODE_PROPERTIES.items():
-        cols = ", ".join(f"{p} {t}" for p, t in props)
-        run(conn, f"CREATE NODE TABLE {label}({cols}, PRIMARY KEY({S.NODE_KEYS[label]}))")
-    ontology_types = sorted(set(S.DEFAULT_ONTOLOGY_TYPES) | {e.type for e in kg.ontology.values()})
-    rel_types = [*S.STRUCTURE_TYPES, *S.FINDING_TYPES, *S.RELATION_TYPES, *ontology_types]
-    for rel_type in rel_types:
-        S.validate_rel_type(rel_type)
-        src, dst = endpoint_labels(rel_type)
-        props = "".join(f", {p} {t}" for p, t in S.REL_PROPERTIES[S.rel_kind(rel_type)])
-        run(conn, f"CREATE REL TABLE {rel_type}(FROM {src} TO {dst}{props})")
+    import ladybug
 
-    n_nodes = 0
-    for label, nodes in kg.nodes_by_label().items():
-        cols = C.node_columns(str(label), list(nodes.values()), kg.embeddings)
-        n_nodes += _copy(conn, run, str(label), cols, dict(S.NODE_PROPERTIES[str(label)]))
-    options_json = kg.info.options.to_json() if kg.info.options else ""
-    encoder = kg.embeddings.encoder if kg.embeddings is not None else ""
-    info = S.info_properties(options_json, kg.info.naf, encoder)
-    _copy(conn, run, S.INFO_LABEL, {k: [v] for k, v in info.items()}, dict(S.NODE_PROPERTIES[S.INFO_LABEL]))
+    def connect(size: int) -> tuple[Any, Any]:
+        db = ladybug.Database(str(db_file), buffer_pool_size=size)
+        return db, ladybug.Connection(db)
 
-    by_type: dict[str, list] = defaultdict(list)
-    for edge in kg.edges():
-        by_type[str(edge.type)].append(edge)
-    n_edges = 0
-    for rel_type in rel_types:
-        edges = by_type.pop(rel_type, [])
-        types = dict(S.REL_PROPERTIES[S.rel_kind(rel_type)])
-        n_edges += _copy(conn, run, rel_type, C.edge_columns(rel_type, edges), types)
+    db, conn = connect(pool)
+    try:
+        for label, props in S.NODE_PROPERTIES.items():
+            cols = ", ".join(f"{p} {t}" for p, t in props)
+            run(conn, f"CREATE NODE TABLE {label}({cols}, PRIMARY KEY({S.NODE_KEYS[label]}))")
+        ontology_types = sorted(set(S.DEFAULT_ONTOLOGY_TYPES) | {e.type for e in kg.ontology.values()})
+        rel_types = [*S.STRUCTURE_TYPES, *S.FINDING_TYPES, *S.RELATION_TYPES, *ontology_types]
+        for rel_type in rel_types:
+            S.validate_rel_type(rel_type)
+            src, dst = endpoint_labels(rel_type)
+            props = "".join(f", {p} {t}" for p, t in S.REL_PROPERTIES[S.rel_kind(rel_type)])
+            run(conn, f"CREATE REL TABLE {rel_type}(FROM {src} TO {dst}{props})")
+
+        n_nodes = 0
+        for label, nodes in kg.nodes_by_label().items():
+            cols = C.node_columns(str(label), list(nodes.values()), kg.embeddings)
+            n_nodes += _copy(conn, run, str(label), cols, dict(S.NODE_PROPERTIES[str(label)]))
+        options_json = kg.info.options.to_json() if kg.info.options else ""
+        encoder = kg.embeddings.encoder if kg.embeddings is not None else ""
+        info = S.info_properties(options_json, kg.info.naf, encoder)
+        info_types = dict(S.NODE_PROPERTIES[S.INFO_LABEL])
+        _copy(conn, run, S.INFO_LABEL, {k: [v] for k, v in info.items()}, info_types)
+
+        by_type: dict[str, list] = defaultdict(list)
+        for edge in kg.edges():
+            by_type[str(edge.type)].append(edge)
+        n_edges = 0
+        for rel_type in rel_types:
+            edges = by_type.pop(rel_type, [])
+            types = dict(S.REL_PROPERTIES[S.rel_kind(rel_type)])
+            cols = C.edge_columns(rel_type, edges)
+            if len(edges) > OWN_DATABASE_ROWS and "ev_report" in cols:
+                conn.close()
+                db.close()
+                db, conn = connect(max(pool, len(edges) * POOL_BYTES_PER_ROW))
+            del edges
+            n_edges += _copy(conn, run, rel_type, cols, types)
+            del cols
+    finally:
+        conn.close()
+        db.close()
     return n_nodes, n_edges
 
 

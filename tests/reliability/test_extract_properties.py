@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from medkg.datasets.types import ImageRecord, ReportRecord
-from medkg.errors import ExtractionError, MedkgError
+from medkg.errors import ExtractionError, GraphError
 from medkg.extract import default_extractor
 from medkg.extract.pipeline import MAX_CHARS
 from medkg.extract.types import ReportExtraction
@@ -117,14 +117,8 @@ def test_graph_build_from_fuzzed_reports(extractor, texts, views):
     assert checksum(kg) == checksum(build_graph(list(reversed(records)), extractor, extractor.ontology))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="medkg/graph/build.py sha256() encodes strictly: a lone surrogate (a str decoded with "
-    "surrogateescape) raises UnicodeEncodeError instead of a typed error naming the record",
-)
 def test_lone_surrogate_in_record_is_a_typed_error(extractor):
-    record = ReportRecord("sur", "s", {"findings": "No effusion \udcff."})
-    try:
+    record = ReportRecord("sur", "s", {"findings": "No effusion \udcff."}, source="reports.csv:7")
+    with pytest.raises(GraphError, match="report text is not valid Unicode") as err:
         build_graph([record], extractor, extractor.ontology)
-    except MedkgError as exc:
-        assert exc.record == "sur"
+    assert (err.value.record, err.value.path) == ("sur", "reports.csv:7")
