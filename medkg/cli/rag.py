@@ -33,6 +33,16 @@ def eval_rag(
     alpha: Annotated[float, typer.Option("--alpha", help="Tolerated wrong-fact rate (calibrated k).")] = 0.8,
     delta: Annotated[float, typer.Option("--delta", help="Failure probability of the bound.")] = 0.1,
     calibration: Annotated[float, typer.Option("--calibration", help="Share of train held back.")] = 0.2,
+    folds: Annotated[
+        int, typer.Option("--folds", min=2, help="Cross-validation folds (inside train) for the weights.")
+    ] = 5,
+    graph_codes: Annotated[
+        bool,
+        typer.Option(
+            "--graph-codes",
+            help="Also evaluate a graph with the train reports' manual codes as extra image edges.",
+        ),
+    ] = False,
 ) -> None:
     """Recall/precision@k of graph retrieval vs co-occurrence baselines; last line is JSON."""
     from medkg.rag.evaluation import evaluate_rag
@@ -47,6 +57,8 @@ def eval_rag(
         alpha=alpha,
         delta=delta,
         calibration_fraction=calibration,
+        folds=folds,
+        graph_codes=graph_codes,
     )
     for line in result.lines:
         typer.echo(line)

@@ -15,12 +15,21 @@ Protocol (Open-i style, no images needed):
    Anatomy is retrieved only as a finding (``RankingWeights.anatomy``), through the graph's
    finding edges, which keep qualified anatomy ("low lung volumes" → Lung), not plain mentions
    ("the spine"), unless ``graph_options`` say otherwise.
-4. recall@k / precision@k of gold findings among the retrieved facts' concepts, for a fixed k,
-   the adaptive k and the calibrated k; next to co-occurrence baselines on the fit reports:
-   the manual codes' co-occurrence with the query labels (``baseline``; ``baseline_open``
-   without the closed label set) and the extracted findings' co-occurrence in the graph
-   (``baseline_extracted``).
-5. ROUGE-L and BLEU-4 of the template explanation (fixed k) against the report's FINDINGS.
+4. Ranking weights are chosen by k-fold cross-validation inside the fit reports
+   (:mod:`medkg.rag.tuning`; never the calibration or test reports) unless given.
+5. recall@k / precision@k of gold findings among the retrieved facts' concepts, for a fixed k,
+   the adaptive k and the calibrated k; each **strict** (the concept a code head resolves to) and
+   **resolved** (also its ``ISA`` descendants: :mod:`medkg.rag.matching`), for every method alike.
+   Beside the graph: co-occurrence baselines on the fit reports — the manual codes'
+   co-occurrence with the query labels (``baseline``; ``baseline_open`` without the closed label
+   set) and the extracted findings' co-occurrence in the graph (``baseline_extracted``); the
+   default weights (``default_weights``); candidates limited to the concepts the fit reports'
+   codes use (``vocab``); and, as a reference for what the labels allow at all, the same tuned
+   ranking on a graph of the fit reports' manual codes only (``codes_only``).
+   ``graph_codes=True`` (``--graph-codes``) adds a graph whose image edges come from the text
+   *and* the fit reports' manual codes (provenance "manual code", :mod:`medkg.rag.code_edges`),
+   reported as ``text_codes``; the text-only figures are always printed beside it.
+6. ROUGE-L and BLEU-4 of the template explanation (fixed k) against the report's FINDINGS.
 
 Examples
 --------
@@ -40,28 +49,20 @@ from pathlib import Path
 from medkg.datasets.generic import read_generic
 from medkg.datasets.types import ImageRecord
 from medkg.labels import label_mapper
+from medkg.rag.code_edges import codes_only_graph, with_code_edges
+from medkg.rag.eval_report import report_lines
+from medkg.rag.generators.template import TemplateGenerator
 from medkg.rag.gold import resolve_codes
 from medkg.rag.index import GraphIndex
-from medkg.rag.ranking import QueryConcept, RankingWeights, rank_concepts
+from medkg.rag.matching import GoldMatcher, recall_precision
+from medkg.rag.ranking import RankingWeights, rank_concepts
 from medkg.rag.select import Calibration, adaptive_k, calibrate_k
 from medkg.rag.textmetrics import bleu, rouge_l
+from medkg.rag.tuning import Case, Tuned, labelled_concepts, make_cases, score_cases, tune_weights
+
+__all__ = ["Case", "RagResult", "evaluate_rag", "read_records", "split_calibration"]
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class Case:
-    """One evaluable report: its query labels, query concepts and gold concepts."""
-
-    report_id: str
-    labels: tuple[str, ...]
-    query: tuple[QueryConcept, ...]
-    gold: tuple[frozenset[str], ...]
-    findings: str
-
-    def wrong(self, cui: str) -> bool:
-        """Whether a retrieved concept is not among the gold findings."""
-        return not any(cui in g for g in self.gold)
 
 
 @dataclass
@@ -69,6 +70,7 @@ class RagResult:
     metrics: dict[str, float | int | str] = field(default_factory=dict)
     calibration: Calibration | None = None
     lines: list[str] = field(default_factory=list)
+    tuned: dict[str, Tuned] = field(default_factory=dict)
 
 
 def read_records(path: str | Path, id_column: str, text_columns: Sequence[str], gold_column: str):
@@ -102,10 +104,17 @@ def evaluate_rag(
     delta: float = 0.1,
     calibration_fraction: float = 0.2,
     weights: RankingWeights | None = None,
+    folds: int = 5,
+    graph_codes: bool = False,
     extractor=None,
     graph_options=None,
 ) -> RagResult:
-    """Run the protocol of the module docstring; see :class:`RagResult` for the output."""
+    """Run the protocol of the module docstring; see :class:`RagResult` for the output.
+
+    ``weights=None`` chooses the ranking weights by ``folds``-fold cross-validation inside the
+    fit reports (:func:`~medkg.rag.tuning.tune_weights`); ``graph_codes`` adds the text+codes
+    graph (fit reports' manual codes as extra image→concept edges) beside the text-only one.
+    """
     from medkg.graph import build_graph
 
     if extractor is None:
@@ -114,72 +123,36 @@ def evaluate_rag(
         extractor = default_extractor()
     onto = extractor.ontology
     mapper = label_mapper("chestxray14", onto)
+    matcher = GoldMatcher(onto)
     train_rows = read_records(train, id_column, text_columns, gold_column)
     test_rows = read_records(test, id_column, text_columns, gold_column)
     held = split_calibration(len(train_rows), calibration_fraction)
     fit = [r for i, r in enumerate(train_rows) if i not in held]
     calib = [r for i, r in enumerate(train_rows) if i in held]
     kg = build_graph([rec for rec, _ in fit], extractor, onto, graph_options)
-    index = GraphIndex.from_graph(kg, ontology=onto, sentences=False)
-    weights = weights or RankingWeights()
-    labelled = frozenset(c for c in index.concepts if mapper.labels_of(c))
-
-    def cases(rows) -> tuple[list[Case], int, int]:
-        out, with_labels, empty = [], 0, 0
-        for rec, value in rows:
-            gold = resolve_codes(value, onto)
-            labels = tuple(sorted({lab for c in gold.cuis for lab in mapper.labels_of(c)}))
-            if not labels:
-                continue
-            with_labels += 1
-            rest = tuple(g for g in gold.groups if not any(set(mapper.labels_of(c)) & set(labels) for c in g))
-            if not rest:
-                empty += 1
-                continue
-            query = tuple(_label_query(lab, mapper, index) for lab in labels)
-            out.append(Case(rec.report_id, labels, query, rest, rec.sections.get("findings", "")))
-        return out, with_labels, empty
-
-    test_cases, n_labelled, n_empty = cases(test_rows)
-    calib_cases, _, _ = cases(calib)
+    codes = {img: (rec.report_id, value) for rec, value in fit for img in _images(rec)}
+    graphs = {"text": kg, "codes_only": codes_only_graph(kg, codes, onto)}
+    if graph_codes:
+        graphs["text+codes"] = with_code_edges(kg, codes, onto)
+    indexes = {name: GraphIndex.from_graph(g, ontology=onto, sentences=False) for name, g in graphs.items()}
+    index = indexes["text"]
+    tuned: dict[str, Tuned] = {}
+    for name, idx in indexes.items():
+        if weights is None or name != "text":
+            tuned[name] = tune_weights(idx, fit, _images, onto, mapper, k=k, folds=folds)
+    chosen = weights or tuned["text"].weights
+    labelled = labelled_concepts(index, mapper)
+    test_cases, n_labelled, n_empty = make_cases(test_rows, onto, mapper, index)
+    calib_cases, _, _ = make_cases(calib, onto, mapper, index)
     calibration = calibrate_k(
         [
-            [c.wrong(f.tail) for f in rank_concepts(index, c.query, weights, max_k, labelled)]
+            [c.wrong(f.tail) for f in rank_concepts(index, c.query, chosen, max_k, labelled)]
             for c in calib_cases
         ],
         alpha=alpha,
         delta=delta,
         max_k=max_k,
     )
-    gold_cooc = _code_cooccurrence(fit, onto, mapper)
-    sums: dict[str, float] = defaultdict(float)
-    candidates, references = [], []
-    from medkg.rag.generators.template import TemplateGenerator
-
-    template = TemplateGenerator()
-    for case in test_cases:
-        ranked = rank_concepts(index, case.query, weights, limit=max_k, exclude=labelled)
-        n_adaptive = adaptive_k([f.score for f in ranked], max_k=max_k)
-        for name, n in (("", k), ("adaptive", n_adaptive), ("calibrated", calibration.k)):
-            r, p = _recall_precision([f.tail for f in ranked[:n]], case.gold)
-            sums[f"recall@{name or k}"] += r
-            sums[f"precision@{name or k}"] += p
-        sums["mean_k_adaptive"] += n_adaptive
-        for prefix, closed in (("baseline", True), ("baseline_open", False)):
-            base = _rank_codes(gold_cooc, case.labels, mapper, closed)[:k]
-            r, p = _recall_precision(base, case.gold)
-            sums[f"{prefix}_recall@{k}"] += r
-            sums[f"{prefix}_precision@{k}"] += p
-        raw = rank_concepts(index, case.query, RankingWeights.cooccurrence(), limit=k, exclude=labelled)
-        r, p = _recall_precision([f.tail for f in raw], case.gold)
-        sums[f"baseline_extracted_recall@{k}"] += r
-        sums[f"baseline_extracted_precision@{k}"] += p
-        if case.findings:
-            text = template.generate(ranked[:k]).text
-            sums["rougeL"] += rouge_l(text, case.findings)
-            candidates.append(text)
-            references.append(case.findings)
-    n = max(len(test_cases), 1)
     metrics: dict[str, float | int | str] = {
         "train_fit_reports": len(fit),
         "calibration_reports": len(calib),
@@ -188,10 +161,59 @@ def evaluate_rag(
         "test_with_labels": n_labelled,
         "skipped_empty_gold": n_empty,
         "evaluated": len(test_cases),
-        "anatomy": weights.anatomy,
+        "anatomy": chosen.anatomy,
+        "weights": chosen.describe(),
     }
+    if "text" in tuned:
+        metrics[f"cv_recall@{k}"] = round(tuned["text"].cv_recall, 4)
+        metrics["cv_cases"] = tuned["text"].cases
+    sums: dict[str, float] = defaultdict(float)
+    candidates, references = [], []
+    template = TemplateGenerator()
+    gold_cooc = _code_cooccurrence(fit, onto, mapper)
+    vocab = {c for _, value in codes.values() for c in resolve_codes(value, onto).cuis}
+    for case in test_cases:
+        ranked = rank_concepts(index, case.query, chosen, limit=max_k, exclude=labelled)
+        n_adaptive = adaptive_k([f.score for f in ranked], max_k=max_k)
+        for name, n in (("", k), ("adaptive", n_adaptive), ("calibrated", calibration.k)):
+            _add(sums, "", name or str(k), [f.tail for f in ranked[:n]], case.gold, matcher)
+        sums["mean_k_adaptive"] += n_adaptive
+        for prefix, closed in (("baseline_", True), ("baseline_open_", False)):
+            _add(
+                sums,
+                prefix,
+                str(k),
+                _rank_codes(gold_cooc, case.labels, mapper, closed)[:k],
+                case.gold,
+                matcher,
+            )
+        for prefix, w in (
+            ("baseline_extracted_", RankingWeights.cooccurrence()),
+            ("default_weights_", RankingWeights()),
+        ):
+            got = [f.tail for f in rank_concepts(index, case.query, w, limit=k, exclude=labelled)]
+            _add(sums, prefix, str(k), got, case.gold, matcher)
+        got = [f.tail for f in rank_concepts(index, case.query, chosen, k, labelled, candidates=vocab)]
+        _add(sums, "vocab_", str(k), got, case.gold, matcher)
+        if case.findings:
+            text = template.generate(ranked[:k]).text
+            sums["rougeL"] += rouge_l(text, case.findings)
+            candidates.append(text)
+            references.append(case.findings)
+    n = max(len(test_cases), 1)
     for key, value in sums.items():
         metrics[key] = round(value / (max(len(candidates), 1) if key == "rougeL" else n), 4)
+    for name, prefix in (("codes_only", "codes_only_"), ("text+codes", "text_codes_")):
+        if name in indexes:
+            idx, t = indexes[name], tuned[name]
+            cases, _, _ = make_cases(test_rows, onto, mapper, idx)
+            got = score_cases(idx, cases, t.weights, k, labelled_concepts(idx, mapper), matcher)
+            for key, value in got.items():
+                metrics[
+                    f"{prefix}{key.replace('recall', f'recall@{k}').replace('precision', f'precision@{k}')}"
+                ] = round(value, 4)
+            metrics[f"{prefix}weights"] = t.weights.describe()
+            metrics[f"{prefix}cv_recall@{k}"] = round(t.cv_recall, 4)
     metrics["bleu4"] = round(bleu(candidates, references), 4)
     metrics["calibrated_k"] = calibration.k
     metrics["calibration_alpha"] = alpha
@@ -199,16 +221,23 @@ def evaluate_rag(
         round(calibration.bounds[calibration.k - 1], 4) if calibration.bounds else 1.0
     )
     metrics["calibration_certified"] = calibration.certified
-    result = RagResult(metrics, calibration)
-    result.lines = _lines(metrics, k, calibration)
+    result = RagResult(metrics, calibration, tuned=tuned)
+    result.lines = report_lines(metrics, k, calibration)
     return result
 
 
-def _label_query(label: str, mapper, index: GraphIndex) -> QueryConcept:
-    roots = sorted(mapper.roots.get(label, (frozenset(), frozenset()))[0])
-    members = {c for c in index.concepts if label in mapper.labels_of(c)} | set(roots)
-    cui = roots[0] if roots else f"label:{label}"
-    return QueryConcept(cui, label.replace("_", " "), frozenset(members))
+def _images(rec) -> tuple[str, ...]:
+    return tuple(image.image_id for image in rec.images)
+
+
+def _add(sums, prefix: str, at: str, got: Sequence[str], gold, matcher: GoldMatcher) -> None:
+    """Add strict and ontology-resolved recall/precision of one case under ``prefix``."""
+    r, p = recall_precision(got, gold)
+    sums[f"{prefix}recall@{at}"] += r
+    sums[f"{prefix}precision@{at}"] += p
+    r, p = recall_precision(got, matcher.expand(gold))
+    sums[f"{prefix}resolved_recall@{at}"] += r
+    sums[f"{prefix}resolved_precision@{at}"] += p
 
 
 def _code_cooccurrence(rows, onto, mapper) -> dict[str, Counter]:
@@ -232,48 +261,3 @@ def _rank_codes(table: dict[str, Counter], labels: Sequence[str], mapper, closed
         if not (mapper.labels_of(c) if closed else set(mapper.labels_of(c)) & set(labels))
     ]
     return [c for c, _ in sorted(keep, key=lambda t: (-t[1], t[0]))]
-
-
-def _recall_precision(retrieved: Sequence[str], gold: Sequence[frozenset[str]]) -> tuple[float, float]:
-    """Share of gold findings hit, share of retrieved concepts in the gold."""
-    got = list(dict.fromkeys(retrieved))
-    hits = sum(1 for g in gold if g.intersection(got))
-    right = sum(1 for c in got if any(c in g for g in gold))
-    return hits / len(gold), (right / len(got) if got else 0.0)
-
-
-def _lines(m: dict, k: int, calibration: Calibration) -> list[str]:
-    out = [
-        f"graph from {m['train_fit_reports']} train reports; "
-        f"{m['calibration_reports']} held back for calibration",
-        f"test reports {m['test_reports']}: {m['test_with_labels']} with >= 1 positive ChestX-ray14 label, "
-        f"{m['skipped_empty_gold']} skipped (no other gold finding), {m['evaluated']} evaluated",
-        f"{'method':<34}{'recall':>8}{'precision':>11}",
-    ]
-    rows = [
-        (f"graph retrieval, k={k}", f"recall@{k}", f"precision@{k}"),
-        (
-            f"graph retrieval, adaptive k (mean {m.get('mean_k_adaptive', 0):.1f})",
-            "recall@adaptive",
-            "precision@adaptive",
-        ),
-        (f"graph retrieval, calibrated k={m['calibrated_k']}", "recall@calibrated", "precision@calibrated"),
-        (f"baseline: code co-occurrence, k={k}", f"baseline_recall@{k}", f"baseline_precision@{k}"),
-        (
-            f"  (without closed label set), k={k}",
-            f"baseline_open_recall@{k}",
-            f"baseline_open_precision@{k}",
-        ),
-        (
-            f"baseline: graph co-occurrence, k={k}",
-            f"baseline_extracted_recall@{k}",
-            f"baseline_extracted_precision@{k}",
-        ),
-    ]
-    for name, r, p in rows:
-        out.append(f"{name:<34}{m.get(r, 0.0):>8.3f}{m.get(p, 0.0):>11.3f}")
-    out.append(calibration.describe())
-    out.append(
-        f"template explanation vs FINDINGS: ROUGE-L {m.get('rougeL', 0.0):.3f}, BLEU-4 {m['bleu4']:.3f}"
-    )
-    return out

@@ -24,13 +24,14 @@ Examples
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from scipy import sparse
 
 from medkg.graph.model import KnowledgeGraph
-from medkg.rag.facts import natural_key
+from medkg.rag.facts import Provenance, natural_key
 from medkg.rag.factuality import ANATOMY_TUIS
 
 ASSERTIONS = ("POSITIVE", "NEGATIVE", "UNCERTAIN")
@@ -68,10 +69,31 @@ class GraphIndex:
         self.image_pos = {i: n for n, i in enumerate(self.images)}
         self.concept_pos = {c: n for n, c in enumerate(self.concepts)}
         self._csc = {k: m.tocsc() for k, m in self.matrices.items()}
+        for m in self._csc.values():
+            m.sort_indices()  # columns list their rows in order (``column``)
         self.df = {k: np.asarray(m.sum(axis=0)).ravel() for k, m in self.matrices.items()}
         self.anatomy = frozenset(
             c for c in self.concepts if (t := self.semantic_types.get(c)) and set(t) <= ANATOMY_TUIS
         )
+        self._rank_reports()
+
+    def _rank_reports(self) -> None:
+        """Number every report once in natural order, so provenance needs no string sorting per query:
+        ``_first_report[row]`` is the rank of an image's first report (-1: none), ``_more_reports``
+        the ranks of further reports of the rare image with several."""
+        ids = {rid for reports in self.image_reports.values() for rid in reports}
+        ids.update(rid for links in self.links.values() for link in links for rid in link.reports)
+        self.report_order = sorted(ids, key=natural_key)
+        self.report_rank = {rid: n for n, rid in enumerate(self.report_order)}
+        self._link_ranks: dict[int, np.ndarray] = {}
+        self._first_report = np.full(len(self.images), -1, dtype=np.int64)
+        self._more_reports: dict[int, list[int]] = {}
+        for row, image in enumerate(self.images):
+            ranks = sorted(self.report_rank[r] for r in self.image_reports.get(image, ()))
+            if ranks:
+                self._first_report[row] = ranks[0]
+                if len(ranks) > 1:
+                    self._more_reports[row] = ranks[1:]
 
     @property
     def n_images(self) -> int:
@@ -166,14 +188,70 @@ class GraphIndex:
             evidence=evidence,
         )
 
+    def subset(self, images: Collection[str]) -> GraphIndex:
+        """The index restricted to ``images`` (e.g. the training folds of a cross-validation).
+
+        Concept columns stay the same; relation links keep only the reports of the kept images
+        (their support scaled to the share kept) and are dropped when none is kept.
+
+        Examples
+        --------
+        >>> GraphIndex.from_graph(KnowledgeGraph()).subset([]).n_images
+        0
+        """
+        rows = np.asarray(sorted(self.image_pos[i] for i in images if i in self.image_pos), dtype=np.int64)
+        kept_images = [self.images[r] for r in rows]
+        image_reports = {i: self.image_reports[i] for i in kept_images if i in self.image_reports}
+        reports = {rid for ids in image_reports.values() for rid in ids}
+        links: dict[str, list[Link]] = {}
+        for cui, items in self.links.items():
+            out = []
+            for link in items:
+                if link.reports:
+                    kept = tuple(r for r in link.reports if r in reports)
+                    if not kept:
+                        continue
+                    support = max(1, round(link.support * len(kept) / len(link.reports)))
+                    link = replace(link, reports=kept, support=support)
+                out.append(link)
+            links[cui] = out
+        evidence = None
+        if self.evidence is not None:
+            keep = set(kept_images)
+            evidence = {key: ev for key, ev in self.evidence.items() if key[0] in keep}
+        return GraphIndex(
+            images=kept_images,
+            concepts=list(self.concepts),
+            names=self.names,
+            matrices={a: m[rows] for a, m in self.matrices.items()},
+            image_reports=image_reports,
+            links=links,
+            semantic_types=self.semantic_types,
+            encoder=self.encoder,
+            rolled_up=self.rolled_up,
+            evidence=evidence,
+        )
+
     # -- lookups -----------------------------------------------------------------------------
     def images_with(self, cuis: set[str] | frozenset[str], assertion: str = "POSITIVE") -> np.ndarray:
         """Row indexes of images with any of ``cuis`` under ``assertion`` (sorted, unique)."""
         cols = [self.concept_pos[c] for c in cuis if c in self.concept_pos]
         if not cols:
             return np.zeros(0, dtype=np.int64)
+        if len(cols) == 1:
+            return self.column(cols[0], assertion)
+        parts = [self.column(c, assertion) for c in cols]
+        if sum(len(p) for p in parts) * 64 < self.n_images:  # else a row mask is cheaper than sorting
+            return np.unique(np.concatenate(parts))
+        mask = np.zeros(self.n_images, dtype=bool)
+        for part in parts:
+            mask[part] = True
+        return np.flatnonzero(mask)
+
+    def column(self, pos: int, assertion: str = "POSITIVE") -> np.ndarray:
+        """Sorted row indexes of the images with the concept at column ``pos`` under ``assertion``."""
         csc = self._csc[assertion]
-        return np.unique(np.concatenate([csc.indices[csc.indptr[c] : csc.indptr[c + 1]] for c in cols]))
+        return csc.indices[csc.indptr[pos] : csc.indptr[pos + 1]].astype(np.int64, copy=False)
 
     def cooccurrence(self, rows: np.ndarray, assertion: str = "POSITIVE") -> np.ndarray:
         """Per concept, how many of the images ``rows`` have it under ``assertion``."""
@@ -205,15 +283,58 @@ class GraphIndex:
             self._by_name = dict(by_name)
         return sorted(self._by_name.get(text.casefold(), []))
 
+    def report_ranks(self, rows: np.ndarray) -> np.ndarray:
+        """Sorted unique ranks (:attr:`report_order`) of the reports of the images at ``rows``."""
+        rows = np.asarray(rows, dtype=np.int64)
+        ranks = self._first_report[rows]
+        if self._more_reports:
+            extra = [r for row in rows.tolist() for r in self._more_reports.get(row, ())]
+            ranks = np.concatenate([ranks, np.asarray(extra, dtype=np.int64)])
+        ranks = ranks[ranks >= 0]
+        if len(ranks) * 64 < len(self.report_order):
+            return np.unique(ranks)
+        mask = np.zeros(len(self.report_order), dtype=bool)  # cheaper than sorting many ranks
+        mask[ranks] = True
+        return np.flatnonzero(mask)
+
     def reports_of(self, rows: np.ndarray, limit: int | None = None) -> tuple[str, ...]:
         """Report ids of the images at ``rows`` (unique, in natural order: 374 before 1230; the
         first ``limit``)."""
-        seen: dict[str, None] = {}
-        for r in rows:
-            for rid in self.image_reports.get(self.images[r], ()):
-                seen[rid] = None
-        ids = sorted(seen, key=natural_key)
-        return tuple(ids[:limit] if limit else ids)
+        ranks = self.report_ranks(rows)
+        return tuple(self.report_order[r] for r in (ranks[:limit] if limit else ranks))
+
+    def rows_of_report_ranks(self, rows: np.ndarray, ranks: np.ndarray) -> np.ndarray:
+        """Those of ``rows`` (in order) whose images belong to a report of rank in ``ranks``."""
+        rows = np.asarray(rows, dtype=np.int64)
+        keep = np.isin(self._first_report[rows], ranks)
+        if self._more_reports:
+            wanted = set(np.asarray(ranks).tolist())
+            extra = [bool(wanted.intersection(self._more_reports.get(r, ()))) for r in rows.tolist()]
+            keep |= np.asarray(extra, dtype=bool)
+        return rows[keep]
+
+    def provenance(self, rows: np.ndarray, limit: int, images: tuple[str, ...] = ()) -> Provenance:
+        """:meth:`Provenance.of_reports` of the reports of the images at ``rows``, without sorting
+        report ids: the count of distinct reports and the first ``limit`` in natural order."""
+        return self.provenance_of_ranks(self.report_ranks(rows), limit, images)
+
+    def provenance_of_ranks(self, ranks: np.ndarray, limit: int, images: tuple[str, ...] = ()) -> Provenance:
+        """Provenance of sorted unique report ranks: their count and the first ``limit`` ids."""
+        ids = tuple(self.report_order[r] for r in ranks[:limit])
+        return Provenance(ids, count=len(ranks), images=images)
+
+    def link_report_ranks(self, links: Sequence[Link]) -> np.ndarray:
+        """Sorted unique ranks of the reports stating any of ``links`` (memoised per link)."""
+        parts = []
+        for link in links:
+            ranks = self._link_ranks.get(id(link))
+            if ranks is None:
+                ranks = np.unique(np.asarray([self.report_rank[r] for r in link.reports], dtype=np.int64))
+                self._link_ranks[id(link)] = ranks
+            parts.append(ranks)
+        if not parts:
+            return np.zeros(0, dtype=np.int64)
+        return parts[0] if len(parts) == 1 else np.unique(np.concatenate(parts))
 
 
 def _part_of_closure(concepts, ontology) -> dict[str, set[str]]:

@@ -144,7 +144,9 @@ class Retriever:
         ranked: list[Fact] = []
         excluded = {c for q in self.query_concepts(list(absent)) for c in q.members}
         if query:
-            ranked = rank_concepts(self.index, query, self.weights, limit=max_k, exclude=excluded)
+            # a fixed k needs only k facts (with their provenance); a cut or a merge needs max_k
+            limit = k if isinstance(k, int) and image is None else max_k
+            ranked = rank_concepts(self.index, query, self.weights, limit=limit, exclude=excluded)
         if image is not None:
             image_facts, note = self._image_facts(image, {c for q in query for c in q.members} | excluded)
             notes += [note] if note else []

@@ -35,6 +35,9 @@ def test_eval_rag_cli(openi_dev, tmp_path):
             "MeSH",
             "--k",
             "7",
+            "--graph-codes",
+            "--folds",
+            "3",
         ],
     )
     assert result.exit_code == 0, result.output
@@ -52,7 +55,15 @@ def test_eval_rag_cli(openi_dev, tmp_path):
         "recall@calibrated",
         "rougeL",
         "bleu4",
+        "resolved_recall@7",
+        "baseline_resolved_recall@7",
+        "codes_only_recall@7",
+        "text_codes_recall@7",
+        "cv_recall@7",
     ):
         assert 0.0 <= metrics[key] <= 1.0
+    # an ISA descendant of a gold finding is a hit too: never fewer hits than strict matching
+    assert metrics["resolved_recall@7"] >= metrics["recall@7"]
+    assert "graph (text + manual codes of train), k=7" in result.output
     assert metrics["evaluated"] + metrics["skipped_empty_gold"] == metrics["test_with_labels"]
     assert "calibrated k=" in result.output
