@@ -27,6 +27,7 @@ import json
 import logging
 import os
 import re
+import threading
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
@@ -42,8 +43,10 @@ from medkg.store import schema as S
 from medkg.store.base import Direction, NodeRef, WriteSummary
 from medkg.store.neo4j_write import (  # noqa: F401 - re-exported
     JOURNAL_LABEL,
+    Journal,
     LoadReport,
-    batches,
+    Spec,
+    committed,
     delete_relationships,
     duplicates_query,
     edge_phase,
@@ -51,6 +54,7 @@ from medkg.store.neo4j_write import (  # noqa: F401 - re-exported
     node_query,
     plan,
     prefetched,
+    specs,
     write_batch,
 )
 
@@ -63,7 +67,11 @@ VECTOR_INDEX = "medkg_image_embedding"
 #: re-ranks them exactly: top-k equal to brute force in the tests (random 32-d vectors).
 CANDIDATES = 4
 #: Uniqueness constraints (each backs a range index used by every MERGE and lookup).
-CONSTRAINTS = {label: key for label, key in S.NODE_KEYS.items()} | {JOURNAL_LABEL: "checksum"}
+CONSTRAINTS = {label: key for label, key in S.NODE_KEYS.items()} | {JOURNAL_LABEL: "id"}
+#: Constraints of older medkg versions, dropped by ensure_schema.
+OLD_CONSTRAINTS = ("medkg_medkgload_checksum",)
+#: Concurrent write transactions of a load (2 keeps both cores of a small server busy).
+WORKERS = 2
 #: Extra lookup indexes: (label, property).
 INDEXES = (("Image", "study_id"), ("Report", "study_id"), ("Study", "patient_id"), ("Concept", "name"))
 _ENV = {
@@ -107,6 +115,31 @@ def write_clause(query: str) -> str | None:
     return found.group(1) if found else None
 
 
+class _Run:
+    """Counters of one load, updated by its lanes (thread-safe)."""
+
+    def __init__(self, progress: Callable[[int], None] | None) -> None:
+        self.progress = progress
+        self.lock = threading.Lock()
+        self.failed = threading.Event()
+        self.counters: dict[str, int] = defaultdict(int)
+        self.created: set[str] = set()  # edge types written with the CREATE fast path
+        self.batches = self.skipped = self.written = 0
+        self.seconds: dict[str, float] = {}  # wall-clock seconds per phase
+
+    def add(self, batch: Any, got: dict[str, int]) -> None:
+        with self.lock:
+            self.batches += 1
+            if got.pop("create"):
+                self.created.add(batch.phase.name)
+            self.skipped += got.pop("skipped")
+            for key, value in got.items():
+                self.counters[key] += value
+            self.written += len(batch.rows)
+            if self.progress is not None:
+                self.progress(len(batch.rows))
+
+
 class Neo4jStore:
     """A :class:`~medkg.store.base.GraphStore` on a Neo4j 5 server (Community or Enterprise/Aura).
 
@@ -121,6 +154,13 @@ class Neo4jStore:
         Database name; default ``$NEO4J_DATABASE``, else the server's default.
     batch_size:
         Rows per write transaction.
+    workers:
+        Concurrent write transactions of a load.
+    provenance:
+        How finding and relation edges keep their provenance: ``"compact"`` (default; report ids
+        and sentences as lists, each record's positions in the JSON string ``ev_spans``: 4
+        properties, about twice as fast to load) or ``"arrays"`` (one list per field, exactly as
+        the embedded store: docs/SCHEMA.md). Reads understand both.
     """
 
     def __init__(
@@ -132,6 +172,8 @@ class Neo4jStore:
         database: str | None = None,
         batch_size: int = BATCH_SIZE,
         connection_timeout: float = 10.0,
+        workers: int = WORKERS,
+        provenance: str = "compact",
     ) -> None:
         from neo4j import GraphDatabase
         from neo4j.exceptions import DriverError
@@ -146,6 +188,12 @@ class Neo4jStore:
         self.uri = safe_uri(uri)
         self.database = database or os.environ.get(_ENV["database"]) or None
         self.batch_size = batch_size
+        self.workers = max(1, int(workers))
+        if provenance not in S.PROVENANCE_LAYOUTS:
+            raise ConfigError(
+                f"unknown provenance layout {provenance!r}", hint=f"use one of {S.PROVENANCE_LAYOUTS}"
+            )
+        self.provenance = provenance
         auth = (self.user, password) if password else None
         try:
             self._driver = GraphDatabase.driver(
@@ -230,7 +278,8 @@ class Neo4jStore:
     # -- schema ----------------------------------------------------------------------------
     def ensure_schema(self, embedding_dims: int | None = None) -> None:
         """Create the uniqueness constraints and lookup indexes (and the vector index for ``dims``)."""
-        queries = [
+        queries = [f"DROP CONSTRAINT {name} IF EXISTS" for name in OLD_CONSTRAINTS]
+        queries += [
             f"CREATE CONSTRAINT medkg_{label.lower()}_{key} IF NOT EXISTS "
             f"FOR (n:{label}) REQUIRE n.{key} IS UNIQUE"
             for label, key in CONSTRAINTS.items()
@@ -277,6 +326,7 @@ class Neo4jStore:
         progress: Callable[[int], None] | None = None,
         digest: str | None = None,
         create: bool = True,
+        workers: int | None = None,
     ) -> LoadReport:
         """MERGE ``kg`` into the database in batches; re-running an interrupted load resumes it.
 
@@ -297,6 +347,11 @@ class Neo4jStore:
         create:
             Use the CREATE fast path for a relationship type the database holds none of (see
             :mod:`medkg.store.neo4j_write`); ``False`` MERGEs every batch.
+        workers:
+            Concurrent write transactions (default: the store's). Batch ``i`` of the plan goes
+            to lane ``i % workers``; each lane keeps its own journal node, so a resumed load
+            skips exactly the committed batches. A resume with another ``workers`` or
+            ``batch_size`` cannot use the journal and replays every batch (MERGE: same result).
 
         Examples
         --------
@@ -306,40 +361,34 @@ class Neo4jStore:
         """
         t0 = time.perf_counter()
         size = max(1, batch_size or self.batch_size)
+        lanes = max(1, workers or self.workers)
         kg.validate()
         digest = digest or checksum(kg)
         dims = kg.embeddings.vectors.shape[1] if kg.embeddings is not None else None
         self.ensure_schema()
-        phases = plan(kg)
-        total = sum(len(p.keys) for p in phases)
-        done = self._journal_rows(digest) if resume else 0
-        if done:
-            log.info("resuming the load of graph %s after %d of %d rows", digest[:12], done, total)
-        counters: dict[str, int] = defaultdict(int)
-        n_batches = skipped = written = 0
-        created: set[str] = set()  # edge types written with the CREATE fast path in this run
+        phases = plan(kg, self.provenance)
+        self._drop_other_layout([p.name for p in phases if p.create_query is not None])
+        journal = Journal(digest, lanes, size, sum(len(p.keys) for p in phases))
+        is_done = committed(self._journal(digest), journal) if resume else (lambda spec: False)
+        run, journaled = _Run(progress), 0
+        for part in specs(phases, size, lanes):
+            began = time.perf_counter()
+            todo = [spec for spec in part if not is_done(spec)]
+            journaled += len(part) - len(todo)
+            if todo and todo[0].lo == 0:  # the first batch alone: it picks CREATE or MERGE for the rest
+                self._write_lane([todo.pop(0)], journal, create, resume, run)
+            if todo:
+                by_lane: dict[int, list] = defaultdict(list)
+                for spec in todo:
+                    by_lane[spec.lane].append(spec)
+                self._write_lanes(list(by_lane.values()), journal, create, resume, run)
+            if part:
+                run.seconds[part[0].phase.name] = time.perf_counter() - began
         with self._session() as session:
-            # rows of the next batch are built in a thread while the server runs this one
-            for batch in prefetched(batches(phases, size, done)):
-                n_batches += 1
-                if batch is None:
-                    skipped += 1
-                    continue
-                name = batch.phase.name
-                fast = create and (batch.first or name in created)
-                got = self._guard(
-                    lambda b=batch, f=fast: session.execute_write(write_batch, b, f, digest, total, resume),
-                    hint=f"while writing {name}",
-                )
-                if got.pop("create"):
-                    created.add(name)
-                skipped += got.pop("skipped")
-                for key, value in got.items():
-                    counters[key] += value
-                written += len(batch.rows)
-                if progress is not None:
-                    progress(len(batch.rows))
             self._guard(lambda: session.execute_write(_run_rows, f"MATCH (j:{JOURNAL_LABEL}) DELETE j", None))
+        n_batches, skipped, written, counters, created = (
+            run.batches + journaled, run.skipped + journaled, run.written, run.counters, run.created
+        )  # fmt: skip
         if dims:
             self.ensure_schema(dims)
         duplicates = self._remove_duplicates(kg, size)
@@ -347,7 +396,7 @@ class Neo4jStore:
         self._verify_counts(kg)
         seconds = time.perf_counter() - t0
         n_nodes = sum(len(nodes) for nodes in kg.nodes_by_label().values())
-        n_edges = total - n_nodes - 1
+        n_edges = journal.total_rows - n_nodes - 1
         log.info(
             "loaded graph %s into %s: %d rows in %d batches (%d skipped; CREATE fast path: %s), %.1f s",
             digest[:12], self.uri, written, n_batches, skipped, ", ".join(sorted(created)) or "none", seconds,
@@ -355,7 +404,7 @@ class Neo4jStore:
         return LoadReport(
             n_nodes, n_edges, digest, seconds, n_batches, skipped, written,
             counters["nodes_created"], counters["relationships_created"], counters["properties_set"], pruned,
-            tuple(sorted(created)), duplicates,
+            tuple(sorted(created)), duplicates, dict(run.seconds), lanes, self.provenance,
         )  # fmt: skip
 
     def _remove_duplicates(self, kg: KnowledgeGraph, size: int) -> int:
@@ -389,9 +438,75 @@ class Neo4jStore:
                     self._guard(lambda r=rows, q=phase.query: session.execute_write(_run_rows, q, r))
         return removed
 
-    def _journal_rows(self, digest: str) -> int:
-        rows = self._read(f"MATCH (j:{JOURNAL_LABEL} {{checksum: $c}}) RETURN j.rows_done AS n", c=digest)
-        return int(rows[0]["n"]) if rows else 0
+    def _write_lane(self, lane: list[Spec], journal: Journal, create: bool, resume: bool, run: _Run) -> None:
+        """Write one lane's batches in order, in one session; rows are built a batch ahead."""
+        with self._session() as session:
+            for batch in prefetched(spec.build for spec in lane):
+                if run.failed.is_set():
+                    return
+                name = batch.phase.name
+                fast = create and (batch.first or name in run.created)
+                got = self._guard(
+                    lambda b=batch, f=fast: session.execute_write(
+                        write_batch, b, f, journal, b.index % journal.lanes, resume
+                    ),
+                    hint=f"while writing {name}",
+                )
+                run.add(batch, got)
+
+    def _write_lanes(
+        self, lanes: list[list[Spec]], journal: Journal, create: bool, resume: bool, run: _Run
+    ) -> None:
+        """Run lanes concurrently (one thread and session each); the first error stops the others."""
+        if len(lanes) == 1:
+            self._write_lane(lanes[0], journal, create, resume, run)
+            return
+        from concurrent.futures import ThreadPoolExecutor
+
+        def lane_job(lane: list[Spec]) -> None:
+            try:
+                self._write_lane(lane, journal, create, resume, run)
+            except BaseException:
+                run.failed.set()
+                raise
+
+        with ThreadPoolExecutor(len(lanes), thread_name_prefix="medkg-lane") as pool:
+            futures = [pool.submit(lane_job, lane) for lane in lanes]
+        for future in futures:
+            future.result()  # re-raises the first lane's error
+
+    def _journal(self, digest: str) -> list[dict[str, Any]]:
+        """The lane nodes of an interrupted load of the graph with checksum ``digest``."""
+        return self._read(
+            f"MATCH (j:{JOURNAL_LABEL} {{checksum: $c}}) WHERE j.lanes IS NOT NULL "
+            "RETURN j.lane AS lane, j.lanes AS lanes, j.batch_size AS batch_size, "
+            "j.batches_done AS batches_done",
+            c=digest,
+        )
+
+    def _drop_other_layout(self, rel_types: Sequence[str]) -> None:
+        """Remove the other provenance layout's properties from stored relationships of ``rel_types``.
+
+        Only a database loaded before with the other layout holds any; checked per type.
+        """
+        other = "arrays" if self.provenance == "compact" else "compact"
+        ours = {p for p, _ in S.rel_properties("relation", self.provenance)}
+        stale = [p for p, _ in S.rel_properties("relation", other) if p not in ours]
+        marker = stale[0]
+        for rel_type in rel_types:
+            if S.rel_kind(rel_type) not in ("finding", "relation"):
+                continue
+            match = f"MATCH ()-[r:{S.validate_rel_type(rel_type)}]->() WHERE r.{marker} IS NOT NULL"
+            if not self._read(f"{match} RETURN 1 AS x LIMIT 1"):
+                continue
+            log.warning("removing %s-layout provenance properties from %s relationships", other, rel_type)
+            removes = ", ".join(f"r.{p}" for p in stale)
+            with self._session() as session:
+                self._guard(
+                    lambda m=match, rm=removes: session.run(
+                        f"{m} CALL (r) {{ REMOVE {rm} }} IN TRANSACTIONS OF 10000 ROWS"
+                    ).consume()
+                )
 
     def _verify_counts(self, kg: KnowledgeGraph) -> None:
         stored = self.counts()

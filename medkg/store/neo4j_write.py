@@ -28,7 +28,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -56,6 +56,9 @@ class LoadReport:
     pruned: int = 0
     created_types: tuple[str, ...] = ()  # relationship types written with the CREATE fast path
     duplicates_removed: int = 0
+    phase_seconds: dict[str, float] = field(default_factory=dict)  # wall clock per label / type
+    workers: int = 1
+    provenance: str = "arrays"
 
     @property
     def rows_per_second(self) -> float:
@@ -75,12 +78,12 @@ class Phase:
 
 @dataclass(frozen=True, slots=True)
 class Batch:
-    """Rows ``[lo, stop)`` of a phase; ``done_after`` is the global row count once committed."""
+    """The rows of one batch of a phase."""
 
     phase: Phase
     rows: list[dict[str, Any]]
     first: bool  # starts at the phase's first row
-    done_after: int
+    index: int  # the batch's number in the plan (see :func:`specs`)
 
 
 def node_query(label: str) -> str:
@@ -101,11 +104,12 @@ def node_query(label: str) -> str:
     return f"UNWIND $rows AS row MERGE (n:{label} {{{key}: row.{key}}})" + (f" SET {sets}" if sets else "")
 
 
-def edge_query(rel_type: str, create: bool = False) -> str:
+def edge_query(rel_type: str, create: bool = False, layout: str = "arrays") -> str:
     """The upsert (or, ``create=True``, the fast-path create) query of one relationship type.
 
     Both endpoints are found by their unique-index seek; ``MERGE`` is keyed on (source, type,
-    target) and every property is SET one by one.
+    target) and every property of the provenance ``layout`` (:func:`medkg.store.schema.rel_properties`)
+    is SET one by one.
 
     Examples
     --------
@@ -115,7 +119,7 @@ def edge_query(rel_type: str, create: bool = False) -> str:
     S.validate_rel_type(rel_type)
     src, dst = (str(x) for x in endpoint_labels(rel_type))
     ks, kd = S.NODE_KEYS[src], S.NODE_KEYS[dst]
-    sets = ", ".join(f"r.{p} = row.{p}" for p, _ in S.REL_PROPERTIES[S.rel_kind(rel_type)])
+    sets = ", ".join(f"r.{p} = row.{p}" for p, _ in S.rel_properties(S.rel_kind(rel_type), layout))
     return (
         f"UNWIND $rows AS row MATCH (a:{src} {{{ks}: row.s}}) MATCH (b:{dst} {{{kd}: row.t}}) "
         f"{'CREATE' if create else 'MERGE'} (a)-[r:{rel_type}]->(b)" + (f" SET {sets}" if sets else "")
@@ -138,7 +142,7 @@ def duplicates_query(rel_type: str) -> str:
     )
 
 
-def plan(kg: KnowledgeGraph) -> list[Phase]:
+def plan(kg: KnowledgeGraph, layout: str = "arrays") -> list[Phase]:
     """Deterministic write plan: nodes by label, the graph info, then edges by type; rows sorted by key.
 
     Edge rows are sorted by (source, target), so consecutive rows touch the same source node
@@ -170,39 +174,59 @@ def plan(kg: KnowledgeGraph) -> list[Phase]:
         for key, edge in edges.items():
             by_type[key[0]][key] = edge
     for rel_type in sorted(by_type):
-        phases.append(edge_phase(rel_type, by_type[rel_type]))
+        phases.append(edge_phase(rel_type, by_type[rel_type], layout=layout))
     return phases
 
 
-def edge_phase(rel_type: str, edges: dict, keys: list | None = None) -> Phase:
+def edge_phase(rel_type: str, edges: dict, keys: list | None = None, layout: str = "arrays") -> Phase:
     """The phase writing ``edges`` (keyed ``(type, source, target)``) of one type; all keys by default."""
 
     def edge_rows(keys, edges=edges):
-        return [{"s": k[1], "t": k[2], **S.edge_properties(edges[k])} for k in keys]
+        return [{"s": k[1], "t": k[2], **S.edge_properties(edges[k], layout)} for k in keys]
 
     return Phase(
-        rel_type, edge_query(rel_type), sorted(edges) if keys is None else keys, edge_rows,
-        edge_query(rel_type, create=True),
+        rel_type, edge_query(rel_type, layout=layout), sorted(edges) if keys is None else keys, edge_rows,
+        edge_query(rel_type, create=True, layout=layout),
     )  # fmt: skip
 
 
-def batches(phases: list[Phase], size: int, done: int) -> Iterator[Callable[[], Batch | None]]:
-    """Jobs building each :class:`Batch`; a job returns None for a batch skipped by the journal.
+@dataclass(frozen=True, slots=True)
+class Spec:
+    """Batch number ``index`` of the plan: rows ``[lo, stop)`` of ``phase``, written by ``lane``."""
 
-    Rows before global row ``done`` (committed by an interrupted load of the same graph) are skipped.
+    phase: Phase
+    lo: int
+    stop: int
+    index: int
+    lane: int
+
+    def build(self) -> Batch:
+        rows = self.phase.rows(self.phase.keys[self.lo : self.stop])
+        return Batch(self.phase, rows, self.lo == 0, self.index)
+
+
+def specs(phases: list[Phase], size: int, lanes: int = 1) -> list[list[Spec]]:
+    """The batches of each phase, numbered over the whole plan; batch ``i`` belongs to lane ``i % lanes``.
+
+    Examples
+    --------
+    >>> p = Phase("Patient", node_query("Patient"), ["a", "b", "c"], lambda keys: [])
+    >>> [(b.lo, b.stop, b.index, b.lane) for b in specs([p], 2, lanes=2)[0]]
+    [(0, 2, 0, 0), (2, 3, 1, 1)]
     """
-    offset = 0
+    out, index = [], 0
     for phase in phases:
-        for start in range(0, len(phase.keys), size):
-            stop = min(start + size, len(phase.keys))
-            if offset + stop <= done:
-                yield lambda: None
-                continue
-            lo = max(start, done - offset)
-            yield lambda p=phase, lo=lo, stop=stop, after=offset + stop: Batch(
-                p, p.rows(p.keys[lo:stop]), lo == 0, after
-            )
-        offset += len(phase.keys)
+        part = []
+        for lo in range(0, len(phase.keys), size):
+            part.append(Spec(phase, lo, min(lo + size, len(phase.keys)), index, index % lanes))
+            index += 1
+        out.append(part)
+    return out
+
+
+def journal_id(digest: str, lane: int) -> str:
+    """Key of lane ``lane``'s journal node for the graph with checksum ``digest``."""
+    return f"{digest}/{lane}"
 
 
 def prefetched(jobs: Iterator[Callable[[], Any]]) -> Iterator[Any]:
@@ -220,22 +244,45 @@ def prefetched(jobs: Iterator[Callable[[], Any]]) -> Iterator[Any]:
             yield ahead.result()
 
 
+@dataclass(frozen=True, slots=True)
+class Journal:
+    """Where a load's journal lives and what it records: one node per lane, keyed ``digest/lane``.
+
+    Lane ``l`` runs its batches (numbers ``l, l + lanes, ...``) in order, one transaction each,
+    and every transaction raises its lane node's ``batches_done`` to its batch number + 1, so a
+    lane node says exactly which of its batches are committed (``rows_done`` counts their rows,
+    for progress displays).
+    """
+
+    digest: str
+    lanes: int
+    batch_size: int
+    total_rows: int
+
+
 def write_batch(
-    tx: Any, batch: Batch, create: bool, digest: str, total: int, skip_done: bool = True
+    tx: Any, batch: Batch, create: bool, journal: Journal, lane: int = 0, skip_done: bool = True
 ) -> dict[str, int]:
     """Write one batch with its journal update in transaction ``tx``; return the server's counters.
 
-    The journal node of ``digest`` is locked first; with ``skip_done`` a batch it already counts
-    is skipped (``skipped`` = 1). An edge phase's first batch picks the CREATE fast path when ``create`` is
-    asked and no relationship of the type exists yet (``create`` = 1 in the result).
+    The lane's journal node is locked first (lanes never wait for each other) and reset when it
+    was written with another numbering (lane count or batch size); with ``skip_done``
+    a batch it already counts is skipped (``skipped`` = 1): a driver retry of a batch whose commit
+    reply was lost writes nothing twice. An edge phase's first batch picks the CREATE fast path
+    when ``create`` is asked and no relationship of the type exists yet (``create`` = 1).
     """
     out = {"nodes_created": 0, "relationships_created": 0, "properties_set": 0, "skipped": 0, "create": 0}
     done = tx.run(
-        f"MERGE (j:{JOURNAL_LABEL} {{checksum: $c}}) SET j.rows_total = $total "
-        "RETURN coalesce(j.rows_done, 0) AS n",
-        c=digest, total=total,
+        f"MERGE (j:{JOURNAL_LABEL} {{id: $id}}) "
+        "WITH j, coalesce(j.lanes = $lanes AND j.batch_size = $size, false) AS same "
+        "SET j.batches_done = CASE WHEN same THEN j.batches_done ELSE 0 END, "
+        "j.rows_done = CASE WHEN same THEN j.rows_done ELSE 0 END, "
+        "j.checksum = $c, j.lane = $lane, j.lanes = $lanes, j.batch_size = $size, j.rows_total = $total "
+        "RETURN coalesce(j.batches_done, 0) AS n",
+        id=journal_id(journal.digest, lane), c=journal.digest, lane=lane, lanes=journal.lanes,
+        size=journal.batch_size, total=journal.total_rows,
     ).single()["n"]  # fmt: skip
-    if skip_done and done >= batch.done_after:
+    if skip_done and done > batch.index:
         out["skipped"] = 1
         return out
     phase = batch.phase
@@ -246,14 +293,28 @@ def write_batch(
     query = phase.create_query if out["create"] else phase.query
     counters = tx.run(query, rows=batch.rows).consume().counters
     tx.run(
-        f"MATCH (j:{JOURNAL_LABEL} {{checksum: $c}}) "
-        "SET j.rows_done = CASE WHEN j.rows_done > $done THEN j.rows_done ELSE $done END",
-        c=digest, done=batch.done_after,
+        f"MATCH (j:{JOURNAL_LABEL} {{id: $id}}) "
+        "SET j.batches_done = CASE WHEN j.batches_done > $done THEN j.batches_done ELSE $done END, "
+        "j.rows_done = coalesce(j.rows_done, 0) + $n",
+        id=journal_id(journal.digest, lane), done=batch.index + 1, n=len(batch.rows),
     ).consume()  # fmt: skip
     out["nodes_created"] = counters.nodes_created
     out["relationships_created"] = counters.relationships_created
     out["properties_set"] = counters.properties_set
     return out
+
+
+def committed(journal_rows: list[dict[str, Any]], journal: Journal) -> Callable[[Spec], bool]:
+    """Whether a batch is committed according to the stored lane nodes of ``journal.digest``.
+
+    Nodes written with another lane count or batch size describe another numbering: they are
+    ignored (the load then replays every batch with MERGE, which is correct, only slower).
+    """
+    done: dict[int, int] = {}
+    for row in journal_rows:
+        if row["lanes"] == journal.lanes and row["batch_size"] == journal.batch_size:
+            done[int(row["lane"])] = int(row["batches_done"] or 0)
+    return lambda spec: spec.index < done.get(spec.lane, 0)
 
 
 def delete_relationships(tx: Any, ids: list[str]) -> int:

@@ -15,6 +15,7 @@ Examples
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from typing import Any
@@ -102,6 +103,16 @@ EVIDENCE_PROPERTIES: tuple[tuple[str, str], ...] = (
     ("ev_severity", "STRING[]"),
 )
 
+#: The compact provenance layout (Neo4j's default, see docs/SCHEMA.md): report ids and sentences
+#: stay native lists, the positions of each record are one JSON string ``ev_spans``.
+COMPACT_EVIDENCE_PROPERTIES: tuple[tuple[str, str], ...] = (
+    ("support", "INT64"),
+    ("ev_report", "STRING[]"),
+    ("ev_text", "STRING[]"),
+    ("ev_spans", "STRING"),
+)
+PROVENANCE_LAYOUTS = ("compact", "arrays")
+
 #: Relationship properties by kind.
 REL_PROPERTIES: dict[str, tuple[tuple[str, str], ...]] = {
     "structure": (),
@@ -109,6 +120,22 @@ REL_PROPERTIES: dict[str, tuple[tuple[str, str], ...]] = {
     "relation": EVIDENCE_PROPERTIES,
     "ontology": (("relas", "STRING[]"), ("sabs", "STRING[]")),
 }
+
+
+def rel_properties(kind: str, layout: str = "arrays") -> tuple[tuple[str, str], ...]:
+    """Relationship properties of ``kind`` in a provenance ``layout`` (``"arrays"`` or ``"compact"``).
+
+    Examples
+    --------
+    >>> [p for p, _ in rel_properties("finding", "compact")]
+    ['naf_kept', 'support', 'ev_report', 'ev_text', 'ev_spans']
+    """
+    if layout not in PROVENANCE_LAYOUTS:
+        raise SchemaError(f"unknown provenance layout {layout!r}", hint=f"use one of {PROVENANCE_LAYOUTS}")
+    if layout == "arrays" or kind not in ("finding", "relation"):
+        return REL_PROPERTIES[kind]
+    return (("naf_kept", "BOOL"),) * (kind == "finding") + COMPACT_EVIDENCE_PROPERTIES
+
 
 STRUCTURE_TYPES = tuple(str(t) for t in Structure)
 FINDING_TYPES = tuple(str(t) for t in Finding)
@@ -214,7 +241,49 @@ def _evidence_properties(evidence: tuple[Evidence, ...]) -> dict[str, Any]:
     }
 
 
+@functools.lru_cache(maxsize=1 << 16)
+def _span_json(e: Evidence) -> str:
+    """One record of ``ev_spans`` (cached: the images of a study share their report's records)."""
+    span = {
+        "section": e.section,
+        "sentence": e.sentence,
+        "start": e.start,
+        "end": e.end,
+        "sentence_sha256": e.sentence_sha256,
+    }
+    if e.laterality is not None:
+        span["laterality"] = e.laterality
+    if e.severity is not None:
+        span["severity"] = e.severity
+    return json.dumps(span, ensure_ascii=False, separators=(",", ":"))
+
+
+def _compact_evidence_properties(evidence: tuple[Evidence, ...]) -> dict[str, Any]:
+    """The compact layout: ``ev_text`` is null (absent) when no sentence text is kept."""
+    has_text = any(e.text is not None for e in evidence)
+    return {
+        "support": len({e.key for e in evidence}),
+        "ev_report": [e.report_id for e in evidence],
+        "ev_text": [e.text or "" for e in evidence] if has_text else None,
+        "ev_spans": "[" + ",".join(_span_json(e) for e in evidence) + "]",
+    }
+
+
+def _compact_evidence_from(props: dict[str, Any]) -> tuple[Evidence, ...]:
+    spans = json.loads(props["ev_spans"])
+    texts = props.get("ev_text") or [None] * len(spans)
+    return tuple(
+        Evidence(
+            report, s["section"], int(s["sentence"]), int(s["start"]), int(s["end"]), s["sentence_sha256"],
+            text if text else None, s.get("laterality"), s.get("severity"),
+        )
+        for report, text, s in zip(props["ev_report"], texts, spans, strict=True)
+    )  # fmt: skip
+
+
 def _evidence_from(props: dict[str, Any]) -> tuple[Evidence, ...]:
+    if props.get("ev_spans") is not None:
+        return _compact_evidence_from(props)
     n = len(props["ev_report"])
     texts = props.get("ev_text") or []
     lat = props.get("ev_laterality") or [""] * n
@@ -235,14 +304,20 @@ def _evidence_from(props: dict[str, Any]) -> tuple[Evidence, ...]:
     )
 
 
-def edge_properties(edge: Edge) -> dict[str, Any]:
-    """Store properties of an edge record (endpoints excluded)."""
+def edge_properties(edge: Edge, layout: str = "arrays") -> dict[str, Any]:
+    """Store properties of an edge record (endpoints excluded) in a provenance ``layout``.
+
+    ``"arrays"`` (LadybugDB, docs/SCHEMA.md) keeps one list per provenance field; ``"compact"``
+    (Neo4j's default) keeps ``ev_report`` and ``ev_text`` as lists and the other fields of each
+    record in the JSON string ``ev_spans``: 4 properties instead of 10, the same information.
+    """
     if isinstance(edge, StructureEdge):
         return {}
+    evidence = _compact_evidence_properties if layout == "compact" else _evidence_properties
     if isinstance(edge, FindingEdge):
-        return {"naf_kept": edge.naf_kept, **_evidence_properties(edge.evidence)}
+        return {"naf_kept": edge.naf_kept, **evidence(edge.evidence)}
     if isinstance(edge, RelationEdge):
-        return _evidence_properties(edge.evidence)
+        return evidence(edge.evidence)
     return {"relas": list(edge.relas), "sabs": list(edge.sabs)}
 
 

@@ -32,7 +32,7 @@ from medkg.graph.model import (
     StudyNode,
 )
 from medkg.store.neo4j import JOURNAL_LABEL, Neo4jStore
-from medkg.store.neo4j_write import Batch, plan, write_batch
+from medkg.store.neo4j_write import Batch, Journal, plan, write_batch
 
 pytestmark = pytest.mark.neo4j
 
@@ -130,7 +130,7 @@ def clean(neo4j_db, neo4j_server):
 
 
 def _journal(driver) -> int:
-    rows = driver.execute_query(f"MATCH (j:{JOURNAL_LABEL}) RETURN max(j.rows_done) AS n").records
+    rows = driver.execute_query(f"MATCH (j:{JOURNAL_LABEL}) RETURN sum(j.rows_done) AS n").records
     return rows[0]["n"] or 0
 
 
@@ -250,9 +250,10 @@ def test_a_batch_replayed_after_its_commit_creates_nothing(clean):
                 session.execute_write(lambda tx, p=phase: tx.run(p.query, rows=p.rows(p.keys)).consume())
             phase = next(p for p in phases if p.name == "POSITIVE")
             batch = Batch(phase, phase.rows(phase.keys), True, 100)
-            first = session.execute_write(write_batch, batch, True, "d1", 200)
-            again = session.execute_write(write_batch, batch, True, "d1", 200)
-            forced = session.execute_write(write_batch, batch, True, "d1", 200, False)
+            journal = Journal("d1", 2, 10, 200)
+            first = session.execute_write(write_batch, batch, True, journal, 0)
+            again = session.execute_write(write_batch, batch, True, journal, 0)
+            forced = session.execute_write(write_batch, batch, True, journal, 0, False)
         assert (first["create"], first["relationships_created"]) == (1, len(phase.keys))
         assert (again["skipped"], again["relationships_created"]) == (1, 0)
         # without the journal check a replay MERGEs: the type is no longer empty
