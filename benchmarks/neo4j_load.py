@@ -254,11 +254,31 @@ def _clear(uri: str) -> None:
         session.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 5000 ROWS").consume()
 
 
+def print_phases(report, kg: KnowledgeGraph) -> None:
+    """Seconds and rows/s of each phase of a load (nodes by label, edges by type)."""
+    sizes = {str(label): len(nodes) for label, nodes in kg.nodes_by_label().items()}
+    for edge in kg.edges():
+        sizes[str(edge.type)] = sizes.get(str(edge.type), 0) + 1
+    parts = [
+        f"{name} {sizes.get(name, 0) / sec:,.0f}/s ({sec:.1f} s)"
+        for name, sec in report.phase_seconds.items()
+        if sizes.get(name, 0) >= 1000 and sec > 0
+    ]
+    print("  phases: " + "; ".join(parts))
+    finding = [n for n in report.phase_seconds if n in ("POSITIVE", "NEGATIVE", "UNCERTAIN")]
+    seconds = sum(report.phase_seconds[n] for n in finding)
+    if seconds:
+        rate = sum(sizes[n] for n in finding) / seconds
+        print(f"  finding edges (with provenance): {rate:,.0f} rel/s sustained")
+
+
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--images", type=int, default=377_110)
     ap.add_argument("--batch-size", type=int, default=10_000)
     ap.add_argument("--sweep", default="", help="comma-separated batch sizes: only time loads with each")
+    ap.add_argument("--workers", type=int, default=2, help="concurrent write lanes of medkg's load")
+    ap.add_argument("--provenance", default="compact", choices=("compact", "arrays"))
     ap.add_argument("--skip-graphrag", action="store_true")
     ap.add_argument("--skip-admin", action="store_true")
     args = ap.parse_args(argv)
@@ -281,7 +301,8 @@ def main(argv: list[str] | None = None) -> None:
         if args.sweep:
             for size in (int(x) for x in args.sweep.split(",")):
                 server = fresh_server(root, f"sweep-{size}")
-                with Neo4jStore(server.uri) as store, CpuClock(server) as cpu:
+                with Neo4jStore(server.uri, workers=args.workers, provenance=args.provenance) as store, \
+                        CpuClock(server) as cpu:  # fmt: skip
                     r = store.load(kg, batch_size=size, digest=digest)
                 print(f"batch {size:>6}: {r.rows_written / r.seconds:,.0f} rows/s, "
                       f"{n_rels / r.seconds:,.0f} rel/s ({r.seconds:.1f} s); {cpu}", flush=True)  # fmt: skip
@@ -290,13 +311,15 @@ def main(argv: list[str] | None = None) -> None:
             return
 
         server = fresh_server(root, "medkg")
-        with Neo4jStore(server.uri) as store:
+        with Neo4jStore(server.uri, workers=args.workers, provenance=args.provenance) as store:
             with CpuClock(server) as cpu_first:
                 first = store.load(kg, batch_size=args.batch_size, digest=digest)
             print(f"medkg load (empty db; CREATE fast path for {len(first.created_types)} types): "
                   f"{first.seconds:.1f} s, {n_rels / first.seconds:,.0f} rel/s, "
                   f"{first.rows_written / first.seconds:,.0f} rows/s; created {first.nodes_created:,} nodes, "
-                  f"{first.relationships_created:,} rels; {cpu_first}", flush=True)  # fmt: skip
+                  f"{first.relationships_created:,} rels; {cpu_first}; {args.workers} lanes, "
+                  f"{args.provenance} provenance", flush=True)  # fmt: skip
+            print_phases(first, kg)
             with CpuClock(server) as cpu_again:
                 again = store.load(kg, batch_size=args.batch_size, digest=digest, resume=False)
             print(f"medkg MERGE load again (idempotent replay): {again.seconds:.1f} s, "

@@ -65,6 +65,15 @@ def register(app: typer.Typer) -> None:
         store_dir: Annotated[Path, typer.Argument(help="Embedded store directory (from `medkg build`).")],
         neo4j: NeoUri = None,
         batch_size: Annotated[int, typer.Option("--batch-size", help="Rows per transaction.")] = 10_000,
+        workers: Annotated[int, typer.Option("--workers", help="Concurrent write transactions.", min=1)] = 2,
+        provenance: Annotated[
+            str,
+            typer.Option(
+                "--provenance",
+                help="compact: report ids and sentences as lists, positions as one JSON string (fast); "
+                "arrays: one list per field, as the embedded store.",
+            ),
+        ] = "compact",
         user: User = None,
         database: Database = None,
         ask_password: AskPassword = False,
@@ -84,7 +93,8 @@ def register(app: typer.Typer) -> None:
         with LadybugStore(store_dir) as lb:
             kg = lb.read_graph()
             digest = lb.manifest().get("checksum")
-        with _store(neo4j or os.environ.get("NEO4J_URI"), user, database, ask_password) as store:
+        uri = neo4j or os.environ.get("NEO4J_URI")
+        with _store(uri, user, database, ask_password, workers=workers, provenance=provenance) as store:
             total = sum(kg.counts().values()) + 1
             with tqdm(total=total, unit=" rows", desc="neo4j", disable=None) as bar:
                 report = store.load(
@@ -94,7 +104,8 @@ def register(app: typer.Typer) -> None:
         rate = report.rows_written / report.seconds if report.seconds else 0.0
         typer.echo(
             f"loaded {report.nodes} nodes and {report.edges} relationships into {store.uri} in "
-            f"{report.seconds:.1f} s ({rate:,.0f} rows/s); created {report.nodes_created} nodes, "
+            f"{report.seconds:.1f} s ({rate:,.0f} rows/s, {report.workers} lanes); "
+            f"created {report.nodes_created} nodes, "
             f"{report.relationships_created} relationships; {report.skipped_batches} of {report.batches} "
             "batches skipped (done by an interrupted run)" + (f"; pruned {report.pruned}" if prune else "")
         )

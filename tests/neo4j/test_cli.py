@@ -46,8 +46,18 @@ def test_load_twice_then_query(built_store, neo4j_db, neo4j_server):
     assert first.returncode == 0, first.stderr
     assert f"loaded {n_nodes} nodes and {n_edges} relationships" in first.stdout
     assert f"created {n_nodes + 1} nodes, {n_edges} relationships; 0 of" in first.stdout
-    again = medkg("load", str(built_store), "--batch-size", "5", env={"NEO4J_URI": uri})
+    again = medkg(
+        "load", str(built_store), "--batch-size", "5", "--workers", "3", "--provenance", "arrays",
+        env={"NEO4J_URI": uri},
+    )  # fmt: skip
     assert "created 0 nodes, 0 relationships" in again.stdout
+    assert ", 3 lanes); created 0 nodes" in again.stdout
+    keys = medkg(
+        "neo4j", "cypher", "MATCH ()-[r:POSITIVE]->() RETURN keys(r) AS k LIMIT 1", "--neo4j", uri, "--json"
+    )
+    assert "ev_section" in json.loads(keys.stdout)["k"] and "ev_spans" not in json.loads(keys.stdout)["k"]
+    bad = medkg("load", str(built_store), "--neo4j", uri, "--provenance", "columns")
+    assert bad.returncode != 0 and "unknown provenance layout 'columns'" in bad.stderr
     query = "MATCH (i:Image)-[r:POSITIVE]->(c:Concept {cui: $cui}) RETURN count(i) AS n, sum(r.support) AS s"
     out = medkg("neo4j", "cypher", query, "--neo4j", uri, "--param", "cui=C0032227", "--json")
     assert [json.loads(line) for line in out.stdout.splitlines()] == [{"n": 2, "s": 2}]
