@@ -77,7 +77,10 @@ class RuleMatcher:
             subj = _alternation(rule.subjects)
             if rule.not_after_subject:
                 subj = rf"(?:{subj})(?! +(?:{_alternation(rule.not_after_subject)})\b)"
-            gap = rf"(?: +[a-z0-9]+){{{rule.min_gap},{rule.max_gap}}}?"
+            word = "[a-z0-9]+"
+            if rule.gap_excludes:  # words that may not stand between subject and predicate
+                word = rf"(?!{_alternation(rule.gap_excludes)}(?![a-z0-9])){word}"
+            gap = rf"(?: +{word}){{{rule.min_gap},{rule.max_gap}}}?"
             forward = rf" (?P<s1>{subj}){gap} +(?P<p1>{pred})(?![a-z0-9])"
             pattern = forward
             if rule.either_order:

@@ -67,6 +67,13 @@ EXTRA_BY_NAME: dict[str, tuple[str, ...]] = {
                         "atherosclerotic vascular calcification", "atherosclerotic plaque"),
     "lung markings": ("bronchovascular crowding", "crowding of the bronchovascular markings",
                       "bronchovascular markings", "vascular crowding", "crowded bronchovascular markings"),
+    # Open-i indexes vascular prominence, congestive changes and redistribution (upper-lobe
+    # diversion) of the pulmonary vessels as "Pulmonary Congestion".
+    "pulmonary vascular congestion": (
+        "vascular prominence", "pulmonary vascular prominence", "vascular congestive changes",
+        "vascular congestive change", "pulmonary vascular congestive changes", "vascular engorgement",
+        "pulmonary vascular engorgement", "vascular redistribution", "pulmonary vascular redistribution",
+        "pulmonary venous engorgement"),
     "catheters, indwelling": ("catheter", "catheters", "catheter tubing", "dialysis catheter",
                               "drainage catheter", "pleural catheter", "pleural drainage catheter"),
     # Anatomy as reports name it, for located_at: each name below is a seed concept; a lung region
@@ -86,6 +93,9 @@ EXTRA_BY_NAME: dict[str, tuple[str, ...]] = {
              "upper lung zone", "upper lung zones", "lower lung zone", "mid lung zones", "upper lobes",
              "lower lobes", "lung apices and bases"),
     "subclavian vein": ("subclavian",),
+    # Open-i: "scoliosis of the thoracic spine" → Scoliosis/thoracic vertebrae
+    "thoracic vertebrae": ("thoracic spine", "midthoracic spine", "mid thoracic spine",
+                           "upper thoracic spine", "lower thoracic spine", "t spine"),
     "heart atria": ("right atrium", "left atrium", "atrium"),
     "mediastinum": ("mediastinal",),
     "technical quality of image unsatisfactory": (
@@ -131,6 +141,9 @@ class CompositeRule:
     #: ``Mention.method`` of the result: ``"rule"``, or ``"qualifier"`` for anatomy made a finding
     #: by its qualifier (:mod:`medkg.extract.qualifiers`).
     method: str = "rule"
+    #: Words that may not stand between subject and predicate: "heart size is enlarged, pulmonary
+    #: vascularity within normal limits" does not say the heart is normal.
+    gap_excludes: tuple[str, ...] = ()
 
 
 _HEART = ("heart", "heart size", "cardiac silhouette", "cardiac size", "cardiac shadow", "cardiac contour",
@@ -138,6 +151,15 @@ _HEART = ("heart", "heart size", "cardiac silhouette", "cardiac size", "cardiac 
 #: Subjects whose enlargement Open-i indexes as cardiomegaly (an enlarged *silhouette* is
 #: indexed as "Cardiac Shadow/enlarged" instead).
 _HEART_SIZE = ("heart", "heart size", "cardiac size", "size of the heart", "cardiac diameter")
+#: Words of enlargement that a "normal heart" statement cannot reach across.
+_ENLARGEMENT = ("enlarged", "enlargement", "large", "increased", "cardiomegaly")
+#: Gap words that put a size word on another subject: "normal cardiac silhouette and enlarged
+#: hila", "left atrial enlargement as evidenced by the cardiac contour".
+NOT_ACROSS = ("normal", "and", "with", "by")
+#: The pulmonary vessels as reports name them when they describe their calibre.
+_VESSELS = ("vascularity", "vasculature", "pulmonary vascularity", "pulmonary vasculature",
+            "pulmonary vessels", "pulmonary vascular markings", "pulmonary vascular engorgement",
+            "vascular engorgement")
 _LUNGS = ("lungs", "lung fields", "lung", "lung parenchyma", "both lungs", "pulmonary parenchyma")
 
 #: Composite rules in priority order (the first rule that matches a span wins).
@@ -146,7 +168,7 @@ COMPOSITE_RULES: tuple[CompositeRule, ...] = (
                   ("normal", "normal in size", "within normal limits", "unremarkable", "normal size",
                    "upper normal", "top normal", "top normal in size", "upper limits of normal",
                    "at the upper limits of normal", "upper limit of normal", "high normal"),
-                  Assertion.ABSENT),
+                  Assertion.ABSENT, gap_excludes=_ENLARGEMENT),
     CompositeRule(CARDIOMEGALY, _HEART_SIZE,
                   ("enlarged", "enlargement", "large", "increased", "mildly enlarged",
                    "moderately enlarged", "markedly enlarged", "severely enlarged", "borderline enlarged",
@@ -162,6 +184,25 @@ COMPOSITE_RULES_BY_NAME: dict[str, tuple[CompositeRule, ...]] = {
     "calcified granuloma": (
         CompositeRule("", ("calcified",), ("granuloma", "granulomas", "granulomata"), max_gap=4,
                       min_gap=1, either_order=False, predicate_span=True),
+    ),
+    # "the pulmonary vascularity appears mildly prominent", "prominence of the central vasculature";
+    # "pulmonary vascularity is normal" says there is none.
+    "pulmonary vascular congestion": (
+        CompositeRule("", _VESSELS, ("normal", "within normal limits", "within limits of normal",
+                                     "normal in appearance", "unremarkable"), Assertion.ABSENT, max_gap=3,
+                      gap_excludes=("prominent", "prominence", "engorged", "congested", "enlarged", "and")),
+        CompositeRule("", _VESSELS, ("prominent", "prominence", "engorged", "engorgement", "congested",
+                                     "congestion", "cephalized", "cephalization", "redistribution"),
+                      max_gap=3, gap_excludes=NOT_ACROSS),
+    ),
+    # "the cardiomediastinal silhouette is enlarged" (an enlarged cardiac silhouette alone is a
+    # qualifier of the silhouette, see :mod:`medkg.extract.qualifiers`)
+    "enlarged cardiomediastinum": (
+        CompositeRule("", ("cardiomediastinal silhouette", "cardiomediastinal contour",
+                           "cardiomediastinal contours", "cardiomediastinum"),
+                      ("enlarged", "enlargement", "widened", "widening", "mildly enlarged",
+                       "moderately enlarged", "markedly enlarged", "increased", "prominent"),
+                      max_gap=3, gap_excludes=NOT_ACROSS),
     ),
     "pleural thickening": (
         CompositeRule("", ("pleural", "pleura", "costophrenic", "apical", "pleural effusion", "effusion"),
