@@ -2,11 +2,12 @@
 
 Open-i's manual indexing puts the anatomy as the head term when the abnormality is a qualifier
 word with no concept of its own (``Lung/hypoinflation``, ``Diaphragm/elevated``,
-``Thoracic Vertebrae/degenerative``, ``Aorta/tortuous``, ``Cardiac Shadow/enlarged``). These rules find such an anatomy phrase
-and qualifier a few words apart and yield a **present** (unless negated) mention of the *anatomy*
-concept, method ``"qualifier"``, spanning both; severity words inside it ("mildly hypoinflated")
-become its severity. A plain anatomy mention ("the aorta", "the spine is normal") is not a finding;
-a qualifier mention is (see :func:`medkg.extract.relations.finding_indexes`).
+``Thoracic Vertebrae/degenerative``, ``Aorta/tortuous``, ``Cardiac Shadow/enlarged``). These rules
+find such an anatomy phrase and qualifier a few words apart and yield a **present** (unless
+negated) mention of the *anatomy* concept, method ``"qualifier"``, spanning both; severity words
+inside it ("mildly hypoinflated") become its severity. A plain anatomy mention ("the aorta", "the
+spine is normal") is not a finding; a qualifier mention is (see
+:func:`medkg.extract.relations.finding_indexes`).
 
 Rules are keyed by concept *name* (resolved with :meth:`Ontology.lookup`, so no CUI is written
 here) and kept in priority order: a span taken by an earlier rule is not matched again.
