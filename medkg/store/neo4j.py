@@ -140,6 +140,23 @@ class _Run:
                 self.progress(len(batch.rows))
 
 
+def _write_or_merge(session: Any, batch: Any, fast: bool, journal: Journal, resume: bool, run: _Run) -> dict:
+    """Write a batch; a CREATE of nodes that meets an existing key (another loader got there
+    first) is rolled back by the server and the batch is written again with MERGE."""
+    from neo4j.exceptions import ConstraintError
+
+    lane = batch.index % journal.lanes
+    try:
+        return session.execute_write(write_batch, batch, fast, journal, lane, resume)
+    except ConstraintError:
+        if not (fast and batch.phase.is_node):
+            raise
+        log.warning("%s: keys written by another loader; MERGE from here on", batch.phase.name)
+        with run.lock:
+            run.created.discard(batch.phase.name)
+        return session.execute_write(write_batch, batch, False, journal, lane, resume)
+
+
 class Neo4jStore:
     """A :class:`~medkg.store.base.GraphStore` on a Neo4j 5 server (Community or Enterprise/Aura).
 
@@ -367,7 +384,7 @@ class Neo4jStore:
         dims = kg.embeddings.vectors.shape[1] if kg.embeddings is not None else None
         self.ensure_schema()
         phases = plan(kg, self.provenance)
-        self._drop_other_layout([p.name for p in phases if p.create_query is not None])
+        self._drop_other_layout([p.name for p in phases if not p.is_node and p.name != S.INFO_LABEL])
         journal = Journal(digest, lanes, size, sum(len(p.keys) for p in phases))
         is_done = committed(self._journal(digest), journal) if resume else (lambda spec: False)
         run, journaled = _Run(progress), 0
@@ -447,9 +464,7 @@ class Neo4jStore:
                 name = batch.phase.name
                 fast = create and (batch.first or name in run.created)
                 got = self._guard(
-                    lambda b=batch, f=fast: session.execute_write(
-                        write_batch, b, f, journal, b.index % journal.lanes, resume
-                    ),
+                    lambda b=batch, f=fast: _write_or_merge(session, b, f, journal, resume, run),
                     hint=f"while writing {name}",
                 )
                 run.add(batch, got)

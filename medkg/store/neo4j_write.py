@@ -73,7 +73,11 @@ class Phase:
     query: str  # the MERGE query
     keys: list
     rows: Callable[[list], list[dict[str, Any]]]
-    create_query: str | None = None  # the CREATE fast path (edge phases only)
+    create_query: str | None = None  # the CREATE fast path (node labels and edge types)
+
+    @property
+    def is_node(self) -> bool:
+        return self.name in S.NODE_KEYS
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,11 +90,12 @@ class Batch:
     index: int  # the batch's number in the plan (see :func:`specs`)
 
 
-def node_query(label: str) -> str:
+def node_query(label: str, create: bool = False) -> str:
     """The upsert query of one label: MERGE on the key, then SET every schema property.
 
     Properties are SET one by one (a null removes one), never ``SET n = row``: a map SET makes the
-    planner add an Eager operator that materialises the whole batch.
+    planner add an Eager operator that materialises the whole batch. ``create=True`` gives the
+    first-load fast path (``CREATE``; the uniqueness constraint still guards the key).
 
     Examples
     --------
@@ -101,7 +106,8 @@ def node_query(label: str) -> str:
         S.validate_label(label)
     key = S.NODE_KEYS[label]
     sets = ", ".join(f"n.{p} = row.{p}" for p, _ in S.NODE_PROPERTIES[label] if p != key)
-    return f"UNWIND $rows AS row MERGE (n:{label} {{{key}: row.{key}}})" + (f" SET {sets}" if sets else "")
+    verb = "CREATE" if create else "MERGE"
+    return f"UNWIND $rows AS row {verb} (n:{label} {{{key}: row.{key}}})" + (f" SET {sets}" if sets else "")
 
 
 def edge_query(rel_type: str, create: bool = False, layout: str = "arrays") -> str:
@@ -164,7 +170,9 @@ def plan(kg: KnowledgeGraph, layout: str = "arrays") -> list[Phase]:
                 rows.append(props)
             return rows
 
-        phases.append(Phase(str(label), node_query(str(label)), sorted(nodes), node_rows))
+        phases.append(
+            Phase(str(label), node_query(str(label)), sorted(nodes), node_rows, node_query(str(label), True))
+        )
     options_json = kg.info.options.to_json() if kg.info.options else ""
     encoder = kg.embeddings.encoder if kg.embeddings is not None else ""
     info = S.info_properties(options_json, kg.info.naf, encoder)
@@ -287,7 +295,8 @@ def write_batch(
         return out
     phase = batch.phase
     if create and phase.create_query is not None and batch.first:
-        n = tx.run(f"MATCH ()-[r:{phase.name}]->() RETURN count(r) AS n").single()["n"]
+        count = f"MATCH (n:{phase.name})" if phase.is_node else f"MATCH ()-[n:{phase.name}]->()"
+        n = tx.run(f"{count} RETURN count(n) AS n").single()["n"]
         create = n == 0
     out["create"] = int(create and phase.create_query is not None)
     query = phase.create_query if out["create"] else phase.query

@@ -274,3 +274,28 @@ def test_vector_index_knn_equals_brute_force(kg, store):
         got = store.knn(q, k=10)
         assert [i for i, _ in got] == expected
         assert [s for _, s in got] == pytest.approx(sorted(sims, reverse=True)[:10], abs=1e-5)
+
+
+def test_node_create_fast_path_and_its_fallback_to_merge(kg, store):
+    """An empty label is written with CREATE; when another loader's key turns up mid-phase, the
+    server refuses the CREATE batch (uniqueness constraint) and it is written again with MERGE."""
+    from medkg.store.neo4j import _Run
+    from medkg.store.neo4j_write import Journal, plan, specs
+
+    report = store.load(kg, batch_size=2)
+    assert {"Image", "Study", "Report", "Concept", "POSITIVE"} <= set(report.created_types)
+    assert report.nodes_created == len(list(kg.nodes())) + 1  # + the GraphInfo node
+    store.cypher("MATCH (n) DETACH DELETE n", write=True)
+    phases = plan(kg, "compact")
+    image_batches = next(part for part in specs(phases, 2, 1) if part[0].phase.name == "Image")
+    later = image_batches[1]  # not the phase's first batch: it follows the first batch's choice
+    taken = later.phase.keys[later.lo]
+    store.cypher("CREATE (:Image {id: $id})", {"id": taken}, write=True)  # the other loader's node
+    run = _Run(None)
+    run.created.add("Image")  # as if the first batch had found the label empty
+    store._write_lane([later], Journal("d", 1, 2, 100), True, True, run)
+    assert "Image" not in run.created
+    rows = store.cypher("MATCH (i:Image) RETURN i.id AS id, i.study_id AS s ORDER BY id")
+    keys = later.phase.keys[later.lo : later.stop]
+    assert [r["id"] for r in rows] == sorted(keys)
+    assert all(r["s"] == kg.images[r["id"]].study_id for r in rows)  # the MERGE set every property
