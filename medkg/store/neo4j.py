@@ -27,8 +27,6 @@ import json
 import logging
 import os
 import re
-import threading
-import time
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
@@ -37,7 +35,6 @@ from urllib.parse import urlsplit, urlunsplit
 import numpy as np
 
 from medkg.errors import ConfigError, ConnectionFailed, ReadOnlyError, StoreError
-from medkg.graph.checksum import checksum
 from medkg.graph.model import GraphInfo, ImageEmbeddings, KnowledgeGraph, Label, endpoint_labels
 from medkg.store import schema as S
 from medkg.store.base import Direction, NodeRef, WriteSummary
@@ -113,48 +110,6 @@ def write_clause(query: str) -> str | None:
     """
     found = _WRITE_CLAUSE.search(_QUOTED.sub(" ", query))
     return found.group(1) if found else None
-
-
-class _Run:
-    """Counters of one load, updated by its lanes (thread-safe)."""
-
-    def __init__(self, progress: Callable[[int], None] | None) -> None:
-        self.progress = progress
-        self.lock = threading.Lock()
-        self.failed = threading.Event()
-        self.counters: dict[str, int] = defaultdict(int)
-        self.created: set[str] = set()  # edge types written with the CREATE fast path
-        self.batches = self.skipped = self.written = 0
-        self.seconds: dict[str, float] = {}  # wall-clock seconds per phase
-
-    def add(self, batch: Any, got: dict[str, int]) -> None:
-        with self.lock:
-            self.batches += 1
-            if got.pop("create"):
-                self.created.add(batch.phase.name)
-            self.skipped += got.pop("skipped")
-            for key, value in got.items():
-                self.counters[key] += value
-            self.written += len(batch.rows)
-            if self.progress is not None:
-                self.progress(len(batch.rows))
-
-
-def _write_or_merge(session: Any, batch: Any, fast: bool, journal: Journal, resume: bool, run: _Run) -> dict:
-    """Write a batch; a CREATE of nodes that meets an existing key (another loader got there
-    first) is rolled back by the server and the batch is written again with MERGE."""
-    from neo4j.exceptions import ConstraintError
-
-    lane = batch.index % journal.lanes
-    try:
-        return session.execute_write(write_batch, batch, fast, journal, lane, resume)
-    except ConstraintError:
-        if not (fast and batch.phase.is_node):
-            raise
-        log.warning("%s: keys written by another loader; MERGE from here on", batch.phase.name)
-        with run.lock:
-            run.created.discard(batch.phase.name)
-        return session.execute_write(write_batch, batch, False, journal, lane, resume)
 
 
 class Neo4jStore:
@@ -376,191 +331,18 @@ class Neo4jStore:
         >>> report.relationships_created, report.skipped_batches  # doctest: +SKIP
         (2104, 0)
         """
-        t0 = time.perf_counter()
-        size = max(1, batch_size or self.batch_size)
-        lanes = max(1, workers or self.workers)
-        kg.validate()
-        digest = digest or checksum(kg)
-        dims = kg.embeddings.vectors.shape[1] if kg.embeddings is not None else None
-        self.ensure_schema()
-        phases = plan(kg, self.provenance)
-        self._drop_other_layout([p.name for p in phases if not p.is_node and p.name != S.INFO_LABEL])
-        journal = Journal(digest, lanes, size, sum(len(p.keys) for p in phases))
-        is_done = committed(self._journal(digest), journal) if resume else (lambda spec: False)
-        run, journaled = _Run(progress), 0
-        for part in specs(phases, size, lanes):
-            began = time.perf_counter()
-            todo = [spec for spec in part if not is_done(spec)]
-            journaled += len(part) - len(todo)
-            if todo and todo[0].lo == 0:  # the first batch alone: it picks CREATE or MERGE for the rest
-                self._write_lane([todo.pop(0)], journal, create, resume, run)
-            if todo:
-                by_lane: dict[int, list] = defaultdict(list)
-                for spec in todo:
-                    by_lane[spec.lane].append(spec)
-                self._write_lanes(list(by_lane.values()), journal, create, resume, run)
-            if part:
-                run.seconds[part[0].phase.name] = time.perf_counter() - began
-        with self._session() as session:
-            self._guard(lambda: session.execute_write(_run_rows, f"MATCH (j:{JOURNAL_LABEL}) DELETE j", None))
-        n_batches, skipped, written, counters, created = (
-            run.batches + journaled, run.skipped + journaled, run.written, run.counters, run.created
+        from medkg.store import neo4j_load
+
+        return neo4j_load.load(
+            self, kg, batch_size=batch_size, resume=resume, prune=prune, progress=progress, digest=digest,
+            create=create, workers=workers,
         )  # fmt: skip
-        if dims:
-            self.ensure_schema(dims)
-        duplicates = self._remove_duplicates(kg, size)
-        pruned = self.prune(kg) if prune else 0
-        self._verify_counts(kg)
-        seconds = time.perf_counter() - t0
-        n_nodes = sum(len(nodes) for nodes in kg.nodes_by_label().values())
-        n_edges = journal.total_rows - n_nodes - 1
-        log.info(
-            "loaded graph %s into %s: %d rows in %d batches (%d skipped; CREATE fast path: %s), %.1f s",
-            digest[:12], self.uri, written, n_batches, skipped, ", ".join(sorted(created)) or "none", seconds,
-        )  # fmt: skip
-        return LoadReport(
-            n_nodes, n_edges, digest, seconds, n_batches, skipped, written,
-            counters["nodes_created"], counters["relationships_created"], counters["properties_set"], pruned,
-            tuple(sorted(created)), duplicates, dict(run.seconds), lanes, self.provenance,
-        )  # fmt: skip
-
-    def _remove_duplicates(self, kg: KnowledgeGraph, size: int) -> int:
-        """Delete extra copies of ``(source, type, target)`` and re-MERGE the survivors; return how many.
-
-        Runs a scan only for the types where the database holds more relationships than the graph
-        (two loaders racing through the CREATE fast path, or another writer).
-        """
-        stored = self.counts()
-        by_type: dict[str, dict] = defaultdict(dict)
-        for edges in (kg.structure, kg.findings, kg.relations, kg.ontology):
-            for key, edge in edges.items():
-                by_type[key[0]][key] = edge
-        removed = 0
-        with self._session() as session:
-            for rel_type, edges in sorted(by_type.items()):
-                if stored.get(rel_type, 0) <= len(edges):
-                    continue
-                found = self._read(duplicates_query(rel_type))
-                extra = [i for row in found for i in row["extra"]]
-                if not extra:
-                    continue
-                log.warning("removing %d duplicate %s relationships", len(extra), rel_type)
-                for start in range(0, len(extra), size):
-                    part = extra[start : start + size]
-                    removed += self._guard(lambda p=part: session.execute_write(delete_relationships, p))
-                keys = sorted(k for k in ((rel_type, r["s"], r["t"]) for r in found) if k in edges)
-                phase = edge_phase(rel_type, edges, keys)
-                for start in range(0, len(keys), size):
-                    rows = phase.rows(keys[start : start + size])
-                    self._guard(lambda r=rows, q=phase.query: session.execute_write(_run_rows, q, r))
-        return removed
-
-    def _write_lane(self, lane: list[Spec], journal: Journal, create: bool, resume: bool, run: _Run) -> None:
-        """Write one lane's batches in order, in one session; rows are built a batch ahead."""
-        with self._session() as session:
-            for batch in prefetched(spec.build for spec in lane):
-                if run.failed.is_set():
-                    return
-                name = batch.phase.name
-                fast = create and (batch.first or name in run.created)
-                got = self._guard(
-                    lambda b=batch, f=fast: _write_or_merge(session, b, f, journal, resume, run),
-                    hint=f"while writing {name}",
-                )
-                run.add(batch, got)
-
-    def _write_lanes(
-        self, lanes: list[list[Spec]], journal: Journal, create: bool, resume: bool, run: _Run
-    ) -> None:
-        """Run lanes concurrently (one thread and session each); the first error stops the others."""
-        if len(lanes) == 1:
-            self._write_lane(lanes[0], journal, create, resume, run)
-            return
-        from concurrent.futures import ThreadPoolExecutor
-
-        def lane_job(lane: list[Spec]) -> None:
-            try:
-                self._write_lane(lane, journal, create, resume, run)
-            except BaseException:
-                run.failed.set()
-                raise
-
-        with ThreadPoolExecutor(len(lanes), thread_name_prefix="medkg-lane") as pool:
-            futures = [pool.submit(lane_job, lane) for lane in lanes]
-        for future in futures:
-            future.result()  # re-raises the first lane's error
-
-    def _journal(self, digest: str) -> list[dict[str, Any]]:
-        """The lane nodes of an interrupted load of the graph with checksum ``digest``."""
-        return self._read(
-            f"MATCH (j:{JOURNAL_LABEL} {{checksum: $c}}) WHERE j.lanes IS NOT NULL "
-            "RETURN j.lane AS lane, j.lanes AS lanes, j.batch_size AS batch_size, "
-            "j.batches_done AS batches_done",
-            c=digest,
-        )
-
-    def _drop_other_layout(self, rel_types: Sequence[str]) -> None:
-        """Remove the other provenance layout's properties from stored relationships of ``rel_types``.
-
-        Only a database loaded before with the other layout holds any; checked per type.
-        """
-        other = "arrays" if self.provenance == "compact" else "compact"
-        ours = {p for p, _ in S.rel_properties("relation", self.provenance)}
-        stale = [p for p, _ in S.rel_properties("relation", other) if p not in ours]
-        marker = stale[0]
-        for rel_type in rel_types:
-            if S.rel_kind(rel_type) not in ("finding", "relation"):
-                continue
-            match = f"MATCH ()-[r:{S.validate_rel_type(rel_type)}]->() WHERE r.{marker} IS NOT NULL"
-            if not self._read(f"{match} RETURN 1 AS x LIMIT 1"):
-                continue
-            log.warning("removing %s-layout provenance properties from %s relationships", other, rel_type)
-            removes = ", ".join(f"r.{p}" for p in stale)
-            with self._session() as session:
-                self._guard(
-                    lambda m=match, rm=removes: session.run(
-                        f"{m} CALL (r) {{ REMOVE {rm} }} IN TRANSACTIONS OF 10000 ROWS"
-                    ).consume()
-                )
-
-    def _verify_counts(self, kg: KnowledgeGraph) -> None:
-        stored = self.counts()
-        short = {name: (n, stored.get(name, 0)) for name, n in kg.counts().items() if stored.get(name, 0) < n}
-        if short:
-            raise StoreError(
-                f"after the load Neo4j holds fewer elements than the graph (expected, stored): {short}",
-                hint="run the load again; if it persists, report it",
-            )
 
     def prune(self, kg: KnowledgeGraph) -> int:
         """Delete stored medkg nodes and edges that are not in ``kg``; return how many went."""
-        gone = 0
-        edge_keys = {key for edges in (kg.structure, kg.findings, kg.relations, kg.ontology) for key in edges}
-        with self._session() as session:
-            for rel_type in self.rel_types():
-                src, dst = (str(x) for x in endpoint_labels(rel_type))
-                ks, kd = S.NODE_KEYS[src], S.NODE_KEYS[dst]
-                match = f"MATCH (a:{src})-[r:{rel_type}]->(b:{dst})"
-                stored = self._read(f"{match} RETURN a.{ks} AS s, b.{kd} AS t")
-                extra = [
-                    {"s": r["s"], "t": r["t"]} for r in stored if (rel_type, r["s"], r["t"]) not in edge_keys
-                ]
-                query = f"UNWIND $rows AS row {match} WHERE a.{ks} = row.s AND b.{kd} = row.t DELETE r"
-                gone += self._delete(session, query, extra)
-            for label, nodes in kg.nodes_by_label().items():
-                key = S.NODE_KEYS[str(label)]
-                stored = self._read(f"MATCH (n:{label}) RETURN n.{key} AS k")
-                extra = [r["k"] for r in stored if r["k"] not in nodes]
-                gone += self._delete(
-                    session, f"UNWIND $rows AS k MATCH (n:{label} {{{key}: k}}) DETACH DELETE n", extra
-                )
-        return gone
+        from medkg.store import neo4j_load
 
-    def _delete(self, session: Any, query: str, rows: list) -> int:
-        for start in range(0, len(rows), self.batch_size):
-            part = rows[start : start + self.batch_size]
-            self._guard(lambda p=part: session.execute_write(lambda tx: tx.run(query, rows=p).consume()))
-        return len(rows)
+        return neo4j_load.prune(self, kg)
 
     # -- reading ---------------------------------------------------------------------------
     def counts(self) -> dict[str, int]:

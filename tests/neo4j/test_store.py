@@ -279,7 +279,7 @@ def test_vector_index_knn_equals_brute_force(kg, store):
 def test_node_create_fast_path_and_its_fallback_to_merge(kg, store):
     """An empty label is written with CREATE; when another loader's key turns up mid-phase, the
     server refuses the CREATE batch (uniqueness constraint) and it is written again with MERGE."""
-    from medkg.store.neo4j import _Run
+    from medkg.store.neo4j_load import _Run, write_lane
     from medkg.store.neo4j_write import Journal, plan, specs
 
     report = store.load(kg, batch_size=2)
@@ -293,7 +293,7 @@ def test_node_create_fast_path_and_its_fallback_to_merge(kg, store):
     store.cypher("CREATE (:Image {id: $id})", {"id": taken}, write=True)  # the other loader's node
     run = _Run(None)
     run.created.add("Image")  # as if the first batch had found the label empty
-    store._write_lane([later], Journal("d", 1, 2, 100), True, True, run)
+    write_lane(store, [later], Journal("d", 1, 2, 100), True, True, run)
     assert "Image" not in run.created
     rows = store.cypher("MATCH (i:Image) RETURN i.id AS id, i.study_id AS s ORDER BY id")
     keys = later.phase.keys[later.lo : later.stop]
