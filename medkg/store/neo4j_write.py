@@ -189,8 +189,26 @@ def plan(kg: KnowledgeGraph, layout: str = "arrays") -> list[Phase]:
 def edge_phase(rel_type: str, edges: dict, keys: list | None = None, layout: str = "arrays") -> Phase:
     """The phase writing ``edges`` (keyed ``(type, source, target)``) of one type; all keys by default."""
 
+    finding = S.rel_kind(rel_type) == "finding"
+
     def edge_rows(keys, edges=edges):
-        return [{"s": k[1], "t": k[2], **S.edge_properties(edges[k], layout)} for k in keys]
+        # a study's images share one provenance tuple: encode it once per batch
+        shared: dict[int, dict[str, Any]] = {}
+        rows = []
+        for k in keys:
+            edge = edges[k]
+            evidence = getattr(edge, "evidence", None)
+            if evidence is None:
+                rows.append({"s": k[1], "t": k[2], **S.edge_properties(edge, layout)})
+                continue
+            props = shared.get(id(evidence))
+            if props is None:
+                props = shared[id(evidence)] = S.evidence_properties(evidence, layout)
+            row = {"s": k[1], "t": k[2], **props}
+            if finding:
+                row["naf_kept"] = edge.naf_kept
+            rows.append(row)
+        return rows
 
     return Phase(
         rel_type, edge_query(rel_type, layout=layout), sorted(edges) if keys is None else keys, edge_rows,

@@ -15,7 +15,6 @@ Examples
 
 from __future__ import annotations
 
-import functools
 import json
 import re
 from typing import Any
@@ -241,21 +240,20 @@ def _evidence_properties(evidence: tuple[Evidence, ...]) -> dict[str, Any]:
     }
 
 
-@functools.lru_cache(maxsize=1 << 16)
+_json_str = json.encoder.encode_basestring  # a JSON string literal, as json.dumps(ensure_ascii=False)
+
+
 def _span_json(e: Evidence) -> str:
-    """One record of ``ev_spans`` (cached: the images of a study share their report's records)."""
-    span = {
-        "section": e.section,
-        "sentence": e.sentence,
-        "start": e.start,
-        "end": e.end,
-        "sentence_sha256": e.sentence_sha256,
-    }
+    """One record of ``ev_spans``: the object ``json.dumps`` would give, written directly (fast)."""
+    text = (
+        f'{{"section":{_json_str(e.section)},"sentence":{int(e.sentence)},"start":{int(e.start)},'
+        f'"end":{int(e.end)},"sentence_sha256":{_json_str(e.sentence_sha256)}'
+    )
     if e.laterality is not None:
-        span["laterality"] = e.laterality
+        text += f',"laterality":{_json_str(e.laterality)}'
     if e.severity is not None:
-        span["severity"] = e.severity
-    return json.dumps(span, ensure_ascii=False, separators=(",", ":"))
+        text += f',"severity":{_json_str(e.severity)}'
+    return text + "}"
 
 
 def _compact_evidence_properties(evidence: tuple[Evidence, ...]) -> dict[str, Any]:
@@ -302,6 +300,11 @@ def _evidence_from(props: dict[str, Any]) -> tuple[Evidence, ...]:
         )
         for i in range(n)
     )
+
+
+def evidence_properties(evidence: tuple[Evidence, ...], layout: str = "arrays") -> dict[str, Any]:
+    """The provenance properties of a finding or relation edge in ``layout`` (see :func:`edge_properties`)."""
+    return (_compact_evidence_properties if layout == "compact" else _evidence_properties)(evidence)
 
 
 def edge_properties(edge: Edge, layout: str = "arrays") -> dict[str, Any]:
