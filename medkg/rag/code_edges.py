@@ -76,17 +76,23 @@ def add_code_edges(kg: KnowledgeGraph, codes: Mapping[str, tuple[str, str]], ont
     return n
 
 
+_SKELETON = ("patients", "studies", "reports", "images", "structure")
+_TABLES = (*_SKELETON, "concepts", "findings", "relations", "ontology")
+
+
+def _copy(kg: KnowledgeGraph, tables: tuple[str, ...]) -> KnowledgeGraph:
+    """A graph holding copies of ``kg``'s ``tables`` (records shared), the rest empty."""
+    out = KnowledgeGraph(**{name: dict(getattr(kg, name)) for name in tables})
+    if "findings" in tables:
+        out.info, out.embeddings = kg.info, kg.embeddings
+    return out
+
+
 def codes_only_graph(
     kg: KnowledgeGraph, codes: Mapping[str, tuple[str, str]], ontology: Ontology
 ) -> KnowledgeGraph:
     """A graph with ``kg``'s images, studies, reports and structure, and only the code edges."""
-    out = KnowledgeGraph(
-        patients=dict(kg.patients),
-        studies=dict(kg.studies),
-        reports=dict(kg.reports),
-        images=dict(kg.images),
-        structure=dict(kg.structure),
-    )
+    out = _copy(kg, _SKELETON)
     add_code_edges(out, codes, ontology)
     return out
 
@@ -95,18 +101,6 @@ def with_code_edges(
     kg: KnowledgeGraph, codes: Mapping[str, tuple[str, str]], ontology: Ontology
 ) -> KnowledgeGraph:
     """A copy of ``kg`` (node and edge tables copied, records shared) with the code edges added."""
-    out = KnowledgeGraph(
-        patients=dict(kg.patients),
-        studies=dict(kg.studies),
-        reports=dict(kg.reports),
-        images=dict(kg.images),
-        concepts=dict(kg.concepts),
-        structure=dict(kg.structure),
-        findings=dict(kg.findings),
-        relations=dict(kg.relations),
-        ontology=dict(kg.ontology),
-        info=kg.info,
-        embeddings=kg.embeddings,
-    )
+    out = _copy(kg, _TABLES)
     add_code_edges(out, codes, ontology)
     return out

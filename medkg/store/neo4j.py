@@ -40,19 +40,11 @@ from medkg.store import schema as S
 from medkg.store.base import Direction, NodeRef, WriteSummary
 from medkg.store.neo4j_write import (  # noqa: F401 - re-exported
     JOURNAL_LABEL,
-    Journal,
     LoadReport,
-    Spec,
-    committed,
-    delete_relationships,
     duplicates_query,
-    edge_phase,
     edge_query,
     node_query,
-    plan,
-    prefetched,
-    specs,
-    write_batch,
+    run_rows,
 )
 
 log = logging.getLogger(__name__)
@@ -262,7 +254,7 @@ class Neo4jStore:
         ]
         with self._session() as session:
             for query in queries:  # in managed transactions: a concurrent loader's deadlock retries
-                self._guard(lambda q=query: session.execute_write(_run_rows, q, None))
+                self._guard(lambda q=query: session.execute_write(run_rows, q, None))
             if embedding_dims:
                 self._vector_index(session, int(embedding_dims))
             self._guard(lambda: session.run("CALL db.awaitIndexes(600)").consume())
@@ -342,7 +334,7 @@ class Neo4jStore:
         """Delete stored medkg nodes and edges that are not in ``kg``; return how many went."""
         from medkg.store import neo4j_load
 
-        return neo4j_load.prune(self, kg)
+        return neo4j_load.prune_graph(self, kg)
 
     # -- reading ---------------------------------------------------------------------------
     def counts(self) -> dict[str, int]:
@@ -553,10 +545,6 @@ def read_neo4j(uri: str | None = None, **connection: Any) -> KnowledgeGraph:
 
 
 # -- helpers -------------------------------------------------------------------------------
-def _run_rows(tx: Any, query: str, rows: list | None) -> None:
-    tx.run(query, rows=rows).consume()
-
-
 def _valid_type(name: str) -> bool:
     try:
         S.validate_rel_type(name)

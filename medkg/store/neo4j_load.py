@@ -30,6 +30,7 @@ from medkg.store.neo4j_write import (
     edge_phase,
     plan,
     prefetched,
+    run_rows,
     specs,
     write_batch,
 )
@@ -121,7 +122,7 @@ def load(
         if part:
             run.seconds[part[0].phase.name] = time.perf_counter() - began
     with store._session() as session:
-        store._guard(lambda: session.execute_write(_run_rows, f"MATCH (j:{JOURNAL_LABEL}) DELETE j", None))
+        store._guard(lambda: session.execute_write(run_rows, f"MATCH (j:{JOURNAL_LABEL}) DELETE j", None))
     n_batches, skipped, written, counters, created = (
         run.batches + journaled, run.skipped + journaled, run.written, run.counters, run.created
     )  # fmt: skip
@@ -172,7 +173,7 @@ def remove_duplicates(store: Neo4jStore, kg: KnowledgeGraph, size: int) -> int:
             phase = edge_phase(rel_type, edges, keys)
             for start in range(0, len(keys), size):
                 rows = phase.rows(keys[start : start + size])
-                store._guard(lambda r=rows, q=phase.query: session.execute_write(_run_rows, q, r))
+                store._guard(lambda r=rows, q=phase.query: session.execute_write(run_rows, q, r))
     return removed
 
 
@@ -290,11 +291,3 @@ def _delete(store: Neo4jStore, session: Any, query: str, rows: list) -> int:
         part = rows[start : start + store.batch_size]
         store._guard(lambda p=part: session.execute_write(lambda tx: tx.run(query, rows=p).consume()))
     return len(rows)
-
-
-def _run_rows(tx: Any, query: str, rows: list | None) -> None:
-    tx.run(query, rows=rows).consume()
-
-
-#: The name :meth:`Neo4jStore.prune` calls.
-prune = prune_graph

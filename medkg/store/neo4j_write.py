@@ -2,18 +2,22 @@
 
 A load is a list of *phases* (one per node label, the graph info, then one per relationship
 type), each a fixed query built from the validated schema constants and the sorted keys of its
-rows. Batches of rows run in ``session.execute_write`` together with an update of the
-``:MedkgLoad`` journal node in the same transaction, so the journal says exactly which rows are
-committed.
+rows. The batches of the plan are numbered; batch ``i`` belongs to lane ``i % lanes`` (see
+:func:`specs`), and every batch runs in ``session.execute_write`` together with an update of its
+lane's ``:MedkgLoad`` journal node in the same transaction, so the journal says exactly which
+batches are committed (:class:`Journal`, :func:`committed`). :mod:`medkg.store.neo4j_load` runs
+the plan.
 
-Edge phases have a *first-load fast path*: when a phase starts from its first row and the
-database holds no relationship of that type (read in the same transaction), its batches use
-``CREATE`` instead of ``MERGE`` -- the same result without the existence check and the node locks
-of ``MERGE``. Three guards keep it exact:
+Phases have a *first-load fast path*: when a phase starts from its first row and the database
+holds no node of its label / relationship of its type (read in the same transaction), its batches
+use ``CREATE`` instead of ``MERGE`` -- the same result without the existence check and the locks
+of ``MERGE``. Guards keep it exact:
 
-* each batch transaction first locks the journal and skips itself when the journal already
-  counts it (a driver retry of a batch whose commit reply was lost creates nothing twice);
+* each batch transaction first locks its lane's journal node and skips itself when the journal
+  already counts it (a driver retry of a batch whose commit reply was lost creates nothing twice);
 * a phase resumed part-way (after a crash) uses ``MERGE`` from the journal point on;
+* node keys stay guarded by the uniqueness constraints (a refused CREATE batch is written again
+  with MERGE by the loader);
 * after the load, a type holding more relationships than the graph is scanned for duplicate
   ``(source, type, target)`` pairs (e.g. two loaders racing on an empty database), the extra
   copies are deleted and the survivors re-MERGEd with the graph's properties.
@@ -54,7 +58,7 @@ class LoadReport:
     relationships_created: int
     properties_set: int
     pruned: int = 0
-    created_types: tuple[str, ...] = ()  # relationship types written with the CREATE fast path
+    created_types: tuple[str, ...] = ()  # labels and types written with the CREATE fast path
     duplicates_removed: int = 0
     phase_seconds: dict[str, float] = field(default_factory=dict)  # wall clock per label / type
     workers: int = 1
@@ -348,3 +352,8 @@ def delete_relationships(tx: Any, ids: list[str]) -> int:
     """Delete relationships by element id; return how many went."""
     query = "UNWIND $ids AS id MATCH ()-[r]->() WHERE elementId(r) = id DELETE r"
     return tx.run(query, ids=ids).consume().counters.relationships_deleted
+
+
+def run_rows(tx: Any, query: str, rows: list | None) -> None:
+    """Run ``query`` with ``$rows`` in transaction ``tx`` (for ``execute_write``)."""
+    tx.run(query, rows=rows).consume()

@@ -316,11 +316,10 @@ def edge_properties(edge: Edge, layout: str = "arrays") -> dict[str, Any]:
     """
     if isinstance(edge, StructureEdge):
         return {}
-    evidence = _compact_evidence_properties if layout == "compact" else _evidence_properties
     if isinstance(edge, FindingEdge):
-        return {"naf_kept": edge.naf_kept, **evidence(edge.evidence)}
+        return {"naf_kept": edge.naf_kept, **evidence_properties(edge.evidence, layout)}
     if isinstance(edge, RelationEdge):
-        return evidence(edge.evidence)
+        return evidence_properties(edge.evidence, layout)
     return {"relas": list(edge.relas), "sabs": list(edge.sabs)}
 
 
