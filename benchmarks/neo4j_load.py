@@ -50,6 +50,7 @@ from medkg.graph.model import (
     StudyNode,
 )
 from medkg.store import neo4j_server as ns
+from medkg.store import schema as S
 from medkg.store.neo4j import Neo4jStore
 
 HPO = (
@@ -224,24 +225,27 @@ class CpuClock:
         return f"CPU: server {self.server:.1f} s, client {self.client:.1f} s"
 
 
-def fresh_server(root: Path, name: str, warm: bool = True) -> ns.Neo4jServer:
-    """A new server; ``warm``: first load and delete a 2,000-image graph with both writers.
+def fresh_server(root: Path, name: str, warm: int = 20_000) -> ns.Neo4jServer:
+    """A new server, warmed up by loading and deleting a ``warm``-image graph with both writers.
 
-    A fresh JVM spends tens of CPU seconds compiling Neo4j's write path; a server in use has done
-    that long ago, so both writers are timed on a warmed-up server (the same warm-up for each).
+    A fresh JVM spends tens of CPU seconds compiling Neo4j's write path, and its write rate keeps
+    rising for the first few hundred thousand relationships (measured: a 265k-relationship load ran
+    at ~27k rel/s on a new server and 40-50k rel/s from its third repetition on). A server in use
+    did that long ago, so both writers are timed after the same warm-up; ``warm=0`` skips it.
     """
     server = BenchServer(root / name, port=0)
     seconds = server.start()
     if warm:
         t = time.perf_counter()
-        small = synthetic_graph(2_000, seed=7)
+        small = synthetic_graph(warm, seed=7)
         with Neo4jStore(server.uri) as store:
             store.load(small)
             _clear(server.uri)
             graphrag_style_load(server.uri, small)
             _clear(server.uri)
         print(
-            f"  server {name}: up in {seconds:.1f} s, warmed up in {time.perf_counter() - t:.1f} s",
+            f"  server {name}: up in {seconds:.1f} s, warmed up ({warm:,} images, both writers) "
+            f"in {time.perf_counter() - t:.1f} s",
             flush=True,
         )
     return server
@@ -270,6 +274,11 @@ def print_phases(report, kg: KnowledgeGraph) -> None:
     if seconds:
         rate = sum(sizes[n] for n in finding) / seconds
         print(f"  finding edges (with provenance): {rate:,.0f} rel/s sustained")
+    edges = [n for n in report.phase_seconds if n not in S.NODE_KEYS and n != S.INFO_LABEL]
+    seconds = sum(report.phase_seconds[n] for n in edges)
+    if seconds:
+        rate = sum(sizes.get(n, 0) for n in edges) / seconds
+        print(f"  all relationship phases: {rate:,.0f} rel/s ({seconds:.1f} s; the rest is nodes)")
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -281,6 +290,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--provenance", default="compact", choices=("compact", "arrays"))
     ap.add_argument("--skip-graphrag", action="store_true")
     ap.add_argument("--skip-admin", action="store_true")
+    ap.add_argument("--warmup", type=int, default=20_000, help="images loaded and deleted by both writers first")
     args = ap.parse_args(argv)
     ns.fetch()
 
@@ -300,7 +310,7 @@ def main(argv: list[str] | None = None) -> None:
     try:
         if args.sweep:
             for size in (int(x) for x in args.sweep.split(",")):
-                server = fresh_server(root, f"sweep-{size}")
+                server = fresh_server(root, f"sweep-{size}", args.warmup)
                 with Neo4jStore(server.uri, workers=args.workers, provenance=args.provenance) as store, \
                         CpuClock(server) as cpu:  # fmt: skip
                     r = store.load(kg, batch_size=size, digest=digest)
@@ -310,7 +320,7 @@ def main(argv: list[str] | None = None) -> None:
                 shutil.rmtree(server.home, ignore_errors=True)
             return
 
-        server = fresh_server(root, "medkg")
+        server = fresh_server(root, "medkg", args.warmup)
         with Neo4jStore(server.uri, workers=args.workers, provenance=args.provenance) as store:
             with CpuClock(server) as cpu_first:
                 first = store.load(kg, batch_size=args.batch_size, digest=digest)
@@ -332,7 +342,7 @@ def main(argv: list[str] | None = None) -> None:
         shutil.rmtree(server.home, ignore_errors=True)
 
         if not args.skip_graphrag:
-            server = fresh_server(root, "graphrag")
+            server = fresh_server(root, "graphrag", args.warmup)
             with CpuClock(server) as cpu:
                 seconds = graphrag_style_load(server.uri, kg)
             print(f"graphrag-style CREATE writer (1,000-row batches): {seconds:.1f} s, "

@@ -196,7 +196,8 @@ def edge_phase(rel_type: str, edges: dict, keys: list | None = None, layout: str
     finding = S.rel_kind(rel_type) == "finding"
 
     def edge_rows(keys, edges=edges):
-        # a study's images share one provenance tuple: encode it once per batch
+        # a study's images share their provenance records: encode each once per batch, keyed by
+        # the identity of the tuple or, for a one-record tuple, of its record (alive in ``edges``)
         shared: dict[int, dict[str, Any]] = {}
         rows = []
         for k in keys:
@@ -205,9 +206,10 @@ def edge_phase(rel_type: str, edges: dict, keys: list | None = None, layout: str
             if evidence is None:
                 rows.append({"s": k[1], "t": k[2], **S.edge_properties(edge, layout)})
                 continue
-            props = shared.get(id(evidence))
+            ident = id(evidence[0]) if len(evidence) == 1 else id(evidence)
+            props = shared.get(ident)
             if props is None:
-                props = shared[id(evidence)] = S.evidence_properties(evidence, layout)
+                props = shared[ident] = S.evidence_properties(evidence, layout)
             row = {"s": k[1], "t": k[2], **props}
             if finding:
                 row["naf_kept"] = edge.naf_kept

@@ -258,6 +258,14 @@ def _span_json(e: Evidence) -> str:
 
 def _compact_evidence_properties(evidence: tuple[Evidence, ...]) -> dict[str, Any]:
     """The compact layout: ``ev_text`` is null (absent) when no sentence text is kept."""
+    if len(evidence) == 1:  # the common case, built without the general path's sets and generators
+        e = evidence[0]
+        return {
+            "support": 1,
+            "ev_report": [e.report_id],
+            "ev_text": None if e.text is None else [e.text],
+            "ev_spans": f"[{_span_json(e)}]",
+        }
     has_text = any(e.text is not None for e in evidence)
     return {
         "support": len({e.key for e in evidence}),
