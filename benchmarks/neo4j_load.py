@@ -290,7 +290,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--provenance", default="compact", choices=("compact", "arrays"))
     ap.add_argument("--skip-graphrag", action="store_true")
     ap.add_argument("--skip-admin", action="store_true")
-    ap.add_argument("--warmup", type=int, default=20_000, help="images loaded and deleted by both writers first")
+    ap.add_argument("--warmup", type=int, default=20_000, help="images loaded, deleted by both writers first")
     args = ap.parse_args(argv)
     ns.fetch()
 
