@@ -20,6 +20,7 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from medkg.errors import GraphError
@@ -287,7 +288,10 @@ class KnowledgeGraph:
     def counts(self) -> dict[str, int]:
         """Number of nodes per label and edges per relationship type."""
         out: dict[str, int] = {str(label): len(nodes) for label, nodes in self.nodes_by_label().items()}
-        out.update(sorted(Counter(str(e.type) for e in self.edges()).items()))
+        per_type: Counter = Counter()
+        for edges in (self.structure, self.findings, self.relations, self.ontology):
+            per_type.update(map(itemgetter(0), edges))  # keys are (type, source, target)
+        out.update(sorted((str(t), n) for t, n in per_type.items()))
         return out
 
     def kept_findings(self) -> Iterator[FindingEdge]:
@@ -295,17 +299,26 @@ class KnowledgeGraph:
         return (e for e in self.findings.values() if e.naf_kept)
 
     def validate(self) -> None:
-        """Raise :class:`GraphError` for a dangling edge (an endpoint missing from the graph)."""
+        """Raise :class:`GraphError` for a dangling edge (an endpoint missing from the graph).
+
+        Works on the edge keys ``(type, source, target)`` with set differences, types with the
+        same endpoint labels together; the error names the first dangling edge of such a group.
+        """
         by_label = self.nodes_by_label()
-        for edge in self.edges():
-            src, dst = endpoint_labels(str(edge.type))
-            for label, key in ((src, edge.source), (dst, edge.target)):
-                if key not in by_label[label]:
-                    raise GraphError(
-                        f"{edge.type} edge points to missing {label} node",
-                        record=key,
-                        hint="add the node before the edge",
-                    )
+        for edges in (self.structure, self.findings, self.relations, self.ontology):
+            by_ends: dict[tuple[Label, Label], set[str]] = {}  # endpoint labels -> types (in order)
+            for t in dict.fromkeys(map(itemgetter(0), edges)):
+                by_ends.setdefault(endpoint_labels(str(t)), set()).add(t)
+            for (src, dst), types in by_ends.items():
+                keys = edges.keys() if len(by_ends) == 1 else [k for k in edges if k[0] in types]
+                bad_src = set(map(itemgetter(1), keys)) - by_label[src].keys()
+                bad_dst = set(map(itemgetter(2), keys)) - by_label[dst].keys()
+                if not (bad_src or bad_dst):
+                    continue
+                first = next(k for k in keys if k[1] in bad_src or k[2] in bad_dst)
+                label, key = (src, first[1]) if first[1] in bad_src else (dst, first[2])
+                hint = "add the node before the edge"
+                raise GraphError(f"{first[0]} edge points to missing {label} node", record=key, hint=hint)
 
     def to_networkx(self) -> nx.MultiDiGraph:
         """A ``networkx.MultiDiGraph``: node keys ``"Label:id"``, attributes from the records.

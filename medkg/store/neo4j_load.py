@@ -23,11 +23,11 @@ from medkg.store.neo4j_write import (
     JOURNAL_LABEL,
     Journal,
     LoadReport,
+    Phase,
     Spec,
     committed,
     delete_relationships,
     duplicates_query,
-    edge_phase,
     plan,
     prefetched,
     run_rows,
@@ -128,9 +128,9 @@ def load(
     )  # fmt: skip
     if dims:
         store.ensure_schema(dims)
-    duplicates = remove_duplicates(store, kg, size)
+    duplicates = remove_duplicates(store, phases, size)
     pruned = prune_graph(store, kg) if prune else 0
-    verify_counts(store, kg)
+    verify_counts(store, phases)
     seconds = time.perf_counter() - t0
     n_nodes = sum(len(nodes) for nodes in kg.nodes_by_label().values())
     n_edges = journal.total_rows - n_nodes - 1
@@ -145,21 +145,18 @@ def load(
     )  # fmt: skip
 
 
-def remove_duplicates(store: Neo4jStore, kg: KnowledgeGraph, size: int) -> int:
+def remove_duplicates(store: Neo4jStore, phases: Sequence[Phase], size: int) -> int:
     """Delete extra copies of ``(source, type, target)`` and re-MERGE the survivors; return how many.
 
-    Runs a scan only for the types where the database holds more relationships than the graph
-    (two loaders racing through the CREATE fast path, or another writer).
+    Runs a scan only for the types where the database holds more relationships than the plan's
+    ``phases`` (two loaders racing through the CREATE fast path, or another writer).
     """
     stored = store.counts()
-    by_type: dict[str, dict] = defaultdict(dict)
-    for edges in (kg.structure, kg.findings, kg.relations, kg.ontology):
-        for key, edge in edges.items():
-            by_type[key[0]][key] = edge
     removed = 0
     with store._session() as session:
-        for rel_type, edges in sorted(by_type.items()):
-            if stored.get(rel_type, 0) <= len(edges):
+        for phase in sorted(phases, key=lambda p: p.name):
+            rel_type = phase.name
+            if phase.is_node or rel_type == S.INFO_LABEL or stored.get(rel_type, 0) <= len(phase.keys):
                 continue
             found = store._read(duplicates_query(rel_type))
             extra = [i for row in found for i in row["extra"]]
@@ -169,8 +166,8 @@ def remove_duplicates(store: Neo4jStore, kg: KnowledgeGraph, size: int) -> int:
             for start in range(0, len(extra), size):
                 part = extra[start : start + size]
                 removed += store._guard(lambda p=part: session.execute_write(delete_relationships, p))
-            keys = sorted(k for k in ((rel_type, r["s"], r["t"]) for r in found) if k in edges)
-            phase = edge_phase(rel_type, edges, keys)
+            planned = set(phase.keys)
+            keys = sorted(k for k in ((rel_type, r["s"], r["t"]) for r in found) if k in planned)
             for start in range(0, len(keys), size):
                 rows = phase.rows(keys[start : start + size])
                 store._guard(lambda r=rows, q=phase.query: session.execute_write(run_rows, q, r))
@@ -251,9 +248,11 @@ def drop_other_layout(store: Neo4jStore, rel_types: Sequence[str]) -> None:
             )
 
 
-def verify_counts(store: Neo4jStore, kg: KnowledgeGraph) -> None:
+def verify_counts(store: Neo4jStore, phases: Sequence[Phase]) -> None:
+    """Raise when the database holds fewer nodes of a label / relationships of a type than planned."""
     stored = store.counts()
-    short = {name: (n, stored.get(name, 0)) for name, n in kg.counts().items() if stored.get(name, 0) < n}
+    expected = {p.name: len(p.keys) for p in phases if p.name != S.INFO_LABEL}
+    short = {name: (n, stored.get(name, 0)) for name, n in expected.items() if stored.get(name, 0) < n}
     if short:
         raise StoreError(
             f"after the load Neo4j holds fewer elements than the graph (expected, stored): {short}",

@@ -30,9 +30,10 @@ Examples
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from itertools import groupby
+from operator import itemgetter
 from typing import Any
 
 import numpy as np
@@ -181,17 +182,19 @@ def plan(kg: KnowledgeGraph, layout: str = "arrays") -> list[Phase]:
     encoder = kg.embeddings.encoder if kg.embeddings is not None else ""
     info = S.info_properties(options_json, kg.info.naf, encoder)
     phases.append(Phase(S.INFO_LABEL, node_query(S.INFO_LABEL), [S.INFO_ID], lambda keys: [info]))
-    by_type: dict[str, dict] = defaultdict(dict)
+    by_type: dict[str, tuple[dict, list]] = {}  # type -> (the graph's edge dict, its sorted keys)
     for edges in (kg.structure, kg.findings, kg.relations, kg.ontology):
-        for key, edge in edges.items():
-            by_type[key[0]][key] = edge
+        for rel_type, keys in groupby(sorted(edges), key=itemgetter(0)):  # keys: (type, source, target)
+            by_type[str(rel_type)] = (edges, list(keys))
     for rel_type in sorted(by_type):
-        phases.append(edge_phase(rel_type, by_type[rel_type], layout=layout))
+        edges, keys = by_type[rel_type]
+        phases.append(edge_phase(rel_type, edges, keys, layout=layout))
     return phases
 
 
 def edge_phase(rel_type: str, edges: dict, keys: list | None = None, layout: str = "arrays") -> Phase:
-    """The phase writing ``edges`` (keyed ``(type, source, target)``) of one type; all keys by default."""
+    """The phase writing the ``rel_type`` edges of ``keys`` (``(type, source, target)``, looked up
+    in ``edges``, which may hold other types too); all of ``edges`` sorted by default."""
 
     finding = S.rel_kind(rel_type) == "finding"
 

@@ -145,3 +145,21 @@ def test_to_networkx(records, extractor, ontology, C):
     assert g.number_of_edges() == 6 + 4 + 3 + 4 + 3 + 9 + 1 + 3
     assert g.edges["Image:I3", f"Concept:{C.EDEMA}", "POSITIVE"]["support"] == 1
     assert g.nodes[f"Concept:{C.CARDIOMEGALY}"]["label"] == "Concept"
+
+
+def test_validate_names_the_dangling_edge(records, extractor, ontology):
+    from medkg.graph.model import Finding, FindingEdge, Structure, StructureEdge
+
+    kg = build_graph(records, extractor, ontology)
+    kg.validate()  # a built graph has no dangling edge
+    assert kg.counts()["POSITIVE"] == sum(1 for k in kg.findings if k[0] == "POSITIVE")
+    image = next(iter(kg.images))
+    kg.add_edge(FindingEdge(Finding.NEGATIVE, image, "C9999999", ()))
+    with pytest.raises(GraphError, match="NEGATIVE edge points to missing Concept node") as err:
+        kg.validate()
+    assert "C9999999" in str(err.value)
+    del kg.findings[("NEGATIVE", image, "C9999999")]
+    kg.add_edge(StructureEdge(Structure.HAS_REPORT, "no-such-study", next(iter(kg.reports))))
+    with pytest.raises(GraphError, match="HAS_REPORT edge points to missing Study node") as err:
+        kg.validate()
+    assert "no-such-study" in str(err.value)
