@@ -1,9 +1,10 @@
 """Loading a graph into Neo4j: the phases of the write plan in concurrent lanes, then checks.
 
 :func:`load` is what :meth:`medkg.store.neo4j.Neo4jStore.load` runs (see its docstring for the
-parameters): schema, the plan of :mod:`medkg.store.neo4j_write` batch by batch (each phase's first
-batch alone, then its other batches in ``workers`` lanes, one thread and session each), the journal
-cleared, duplicates removed, optional pruning, and the count check.
+parameters): schema, the plan of :mod:`medkg.store.neo4j_write` in ``workers`` lanes (one thread and
+session each; node labels, then relationship types, each group in the batch order of
+:func:`~medkg.store.neo4j_write.specs`; a phase's batches wait for its first), the journal cleared,
+duplicates removed, optional pruning, and the count check.
 """
 
 from __future__ import annotations
@@ -44,18 +45,21 @@ log = logging.getLogger("medkg.store.neo4j")
 class _Run:
     """Counters of one load, updated by its lanes (thread-safe)."""
 
-    def __init__(self, progress: Callable[[int], None] | None) -> None:
+    def __init__(self, progress: Callable[[int], None] | None, lanes: int = 1) -> None:
         self.progress = progress
+        self.lanes = lanes
         self.lock = threading.Lock()
         self.failed = threading.Event()
+        self.ready: dict[str, threading.Event] = {}  # set when a phase's first batch is committed
         self.counters: dict[str, int] = defaultdict(int)
         self.created: set[str] = set()  # edge types written with the CREATE fast path
         self.batches = self.skipped = self.written = 0
-        self.seconds: dict[str, float] = {}  # wall-clock seconds per phase
+        self.seconds: dict[str, float] = defaultdict(float)  # wall-clock share per phase
 
-    def add(self, batch: Any, got: dict[str, int]) -> None:
+    def add(self, batch: Any, got: dict[str, int], seconds: float = 0.0) -> None:
         with self.lock:
             self.batches += 1
+            self.seconds[batch.phase.name] += seconds / self.lanes
             if got.pop("create"):
                 self.created.add(batch.phase.name)
             self.skipped += got.pop("skipped")
@@ -107,20 +111,21 @@ def load(
     drop_other_layout(store, [p.name for p in phases if not p.is_node and p.name != S.INFO_LABEL])
     journal = Journal(digest, lanes, size, sum(len(p.keys) for p in phases))
     is_done = committed(journal_nodes(store, digest), journal) if resume else (lambda spec: False)
-    run, journaled = _Run(progress), 0
-    for part in specs(phases, size, lanes):
-        began = time.perf_counter()
-        todo = [spec for spec in part if not is_done(spec)]
-        journaled += len(part) - len(todo)
-        if todo and todo[0].lo == 0:  # the first batch alone: it picks CREATE or MERGE for the rest
-            write_lane(store, [todo.pop(0)], journal, create, resume, run)
-        if todo:
-            by_lane: dict[int, list] = defaultdict(list)
-            for spec in todo:
-                by_lane[spec.lane].append(spec)
+    run, journaled = _Run(progress, lanes), 0
+    for group in specs(phases, size, lanes):  # node labels, then relationship types
+        todo = [spec for spec in group if not is_done(spec)]
+        journaled += len(group) - len(todo)
+        # a phase's other batches wait for its first batch (it picks CREATE or MERGE for them)
+        first = {spec.phase.name for spec in todo if spec.lo == 0}
+        for spec in group:
+            run.ready.setdefault(spec.phase.name, threading.Event())
+            if spec.phase.name not in first:
+                run.ready[spec.phase.name].set()
+        by_lane: dict[int, list] = defaultdict(list)
+        for spec in todo:
+            by_lane[spec.lane].append(spec)
+        if by_lane:
             write_lanes(store, list(by_lane.values()), journal, create, resume, run)
-        if part:
-            run.seconds[part[0].phase.name] = time.perf_counter() - began
     with store._session() as session:
         store._guard(lambda: session.execute_write(run_rows, f"MATCH (j:{JOURNAL_LABEL}) DELETE j", None))
     n_batches, skipped, written, counters, created = (
@@ -177,18 +182,28 @@ def remove_duplicates(store: Neo4jStore, phases: Sequence[Phase], size: int) -> 
 def write_lane(
     store: Neo4jStore, lane: list[Spec], journal: Journal, create: bool, resume: bool, run: _Run
 ) -> None:
-    """Write one lane's batches in order, in one session; rows are built a batch ahead."""
+    """Write one lane's batches in order, in one session; rows are built a batch ahead.
+
+    A batch that is not its phase's first waits until the first is committed (``run.ready``).
+    """
     with store._session() as session:
         for batch in prefetched(spec.build for spec in lane):
+            name = batch.phase.name
+            ready = run.ready.get(name)
+            while not batch.first and ready is not None and not ready.wait(0.05):
+                if run.failed.is_set():
+                    return
             if run.failed.is_set():
                 return
-            name = batch.phase.name
             fast = create and (batch.first or name in run.created)
+            began = time.perf_counter()
             got = store._guard(
                 lambda b=batch, f=fast: _write_or_merge(session, b, f, journal, resume, run),
                 hint=f"while writing {name}",
             )
-            run.add(batch, got)
+            run.add(batch, got, time.perf_counter() - began)
+            if batch.first and ready is not None:
+                ready.set()
 
 
 def write_lanes(
@@ -218,7 +233,7 @@ def journal_nodes(store: Neo4jStore, digest: str) -> list[dict[str, Any]]:
     return store._read(
         f"MATCH (j:{JOURNAL_LABEL} {{checksum: $c}}) WHERE j.lanes IS NOT NULL "
         "RETURN j.lane AS lane, j.lanes AS lanes, j.batch_size AS batch_size, "
-        "j.batches_done AS batches_done",
+        "j.batches_done AS batches_done, j.plan AS plan",
         c=digest,
     )
 
@@ -288,5 +303,5 @@ def prune_graph(store: Neo4jStore, kg: KnowledgeGraph) -> int:
 def _delete(store: Neo4jStore, session: Any, query: str, rows: list) -> int:
     for start in range(0, len(rows), store.batch_size):
         part = rows[start : start + store.batch_size]
-        store._guard(lambda p=part: session.execute_write(lambda tx: tx.run(query, rows=p).consume()))
+        store._guard(lambda p=part: session.execute_write(run_rows, query, p))
     return len(rows)

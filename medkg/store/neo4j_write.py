@@ -42,6 +42,7 @@ from medkg.graph.model import KnowledgeGraph, endpoint_labels
 from medkg.store import schema as S
 
 JOURNAL_LABEL = "MedkgLoad"
+PLAN_VERSION = 2  # how batches are numbered (:func:`specs`); a journal of another numbering is not trusted
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +69,25 @@ class LoadReport:
     @property
     def rows_per_second(self) -> float:
         return self.rows_written / self.seconds if self.seconds else 0.0
+
+
+class Rows(list):
+    """A batch's rows as sent to the server; its ``repr`` is short.
+
+    The driver formats every ``RUN``'s parameters for its debug log whether or not debug logging
+    is on (``" ".join(map(repr, fields))`` before ``log.debug``): for a 10,000-row batch that
+    ``repr`` cost more client CPU than packing the rows. The rows pack exactly as a plain list.
+
+    Examples
+    --------
+    >>> Rows([{"s": "i1"}, {"s": "i2"}])
+    <2 rows>
+    """
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return f"<{len(self)} rows>"
 
 
 @dataclass(frozen=True, slots=True)
@@ -236,27 +256,38 @@ class Spec:
     lane: int
 
     def build(self) -> Batch:
-        rows = self.phase.rows(self.phase.keys[self.lo : self.stop])
+        rows = Rows(self.phase.rows(self.phase.keys[self.lo : self.stop]))
         return Batch(self.phase, rows, self.lo == 0, self.index)
 
 
 def specs(phases: list[Phase], size: int, lanes: int = 1) -> list[list[Spec]]:
-    """The batches of each phase, numbered over the whole plan; batch ``i`` belongs to lane ``i % lanes``.
+    """The batches of the plan in two groups (node labels, then relationship types), numbered in order.
+
+    Within a group the first batch of every phase comes first, then the other batches phase by
+    phase; batch ``i`` belongs to lane ``i % lanes``, and each lane runs its batches in number order.
+    A phase's first batch picks CREATE or MERGE for the phase (see :func:`write_batch`), so the
+    loader holds its other batches until it is committed; first batches of different phases run
+    side by side, and the lanes never wait at a phase boundary -- only between the groups (every
+    node before any relationship).
 
     Examples
     --------
-    >>> p = Phase("Patient", node_query("Patient"), ["a", "b", "c"], lambda keys: [])
-    >>> [(b.lo, b.stop, b.index, b.lane) for b in specs([p], 2, lanes=2)[0]]
-    [(0, 2, 0, 0), (2, 3, 1, 1)]
+    >>> a = Phase("Patient", node_query("Patient"), ["a", "b", "c"], lambda keys: [])
+    >>> b = Phase("Study", node_query("Study"), ["s", "t"], lambda keys: [])
+    >>> [(s.phase.name, s.lo, s.index, s.lane) for s in specs([a, b], 2, lanes=2)[0]]
+    [('Patient', 0, 0, 0), ('Study', 0, 1, 1), ('Patient', 2, 2, 0)]
     """
-    out, index = [], 0
-    for phase in phases:
-        part = []
-        for lo in range(0, len(phase.keys), size):
-            part.append(Spec(phase, lo, min(lo + size, len(phase.keys)), index, index % lanes))
+    groups: list[list[Spec]] = []
+    index = 0
+    for is_node in (True, False):
+        group_phases = [phase for phase in phases if phase.is_node == is_node]
+        ranges = [(phase, lo) for phase in group_phases for lo in range(0, len(phase.keys), size)]
+        group = []
+        for phase, lo in sorted(ranges, key=lambda r: r[1] > 0):  # stable: first batches, then the rest
+            group.append(Spec(phase, lo, min(lo + size, len(phase.keys)), index, index % lanes))
             index += 1
-        out.append(part)
-    return out
+        groups.append(group)
+    return groups
 
 
 def journal_id(digest: str, lane: int) -> str:
@@ -301,7 +332,7 @@ def write_batch(
     """Write one batch with its journal update in transaction ``tx``; return the server's counters.
 
     The lane's journal node is locked first (lanes never wait for each other) and reset when it
-    was written with another numbering (lane count or batch size); with ``skip_done``
+    was written with another numbering (lane count, batch size, plan version); with ``skip_done``
     a batch it already counts is skipped (``skipped`` = 1): a driver retry of a batch whose commit
     reply was lost writes nothing twice. An edge phase's first batch picks the CREATE fast path
     when ``create`` is asked and no relationship of the type exists yet (``create`` = 1).
@@ -309,13 +340,13 @@ def write_batch(
     out = {"nodes_created": 0, "relationships_created": 0, "properties_set": 0, "skipped": 0, "create": 0}
     done = tx.run(
         f"MERGE (j:{JOURNAL_LABEL} {{id: $id}}) "
-        "WITH j, coalesce(j.lanes = $lanes AND j.batch_size = $size, false) AS same "
+        "WITH j, coalesce(j.lanes = $lanes AND j.batch_size = $size AND j.plan = $plan, false) AS same "
         "SET j.batches_done = CASE WHEN same THEN j.batches_done ELSE 0 END, "
         "j.rows_done = CASE WHEN same THEN j.rows_done ELSE 0 END, "
-        "j.checksum = $c, j.lane = $lane, j.lanes = $lanes, j.batch_size = $size, j.rows_total = $total "
-        "RETURN coalesce(j.batches_done, 0) AS n",
+        "j.checksum = $c, j.lane = $lane, j.lanes = $lanes, j.batch_size = $size, j.rows_total = $total, "
+        "j.plan = $plan RETURN coalesce(j.batches_done, 0) AS n",
         id=journal_id(journal.digest, lane), c=journal.digest, lane=lane, lanes=journal.lanes,
-        size=journal.batch_size, total=journal.total_rows,
+        size=journal.batch_size, total=journal.total_rows, plan=PLAN_VERSION,
     ).single()["n"]  # fmt: skip
     if skip_done and done > batch.index:
         out["skipped"] = 1
@@ -343,12 +374,13 @@ def write_batch(
 def committed(journal_rows: list[dict[str, Any]], journal: Journal) -> Callable[[Spec], bool]:
     """Whether a batch is committed according to the stored lane nodes of ``journal.digest``.
 
-    Nodes written with another lane count or batch size describe another numbering: they are
-    ignored (the load then replays every batch with MERGE, which is correct, only slower).
+    Nodes written with another lane count, batch size or :data:`PLAN_VERSION` describe another
+    numbering: they are ignored (the load then replays every batch with MERGE, which is correct, only slower).
     """
     done: dict[int, int] = {}
     for row in journal_rows:
-        if row["lanes"] == journal.lanes and row["batch_size"] == journal.batch_size:
+        numbering = (row["lanes"], row["batch_size"], row.get("plan"))
+        if numbering == (journal.lanes, journal.batch_size, PLAN_VERSION):
             done[int(row["lane"])] = int(row["batches_done"] or 0)
     return lambda spec: spec.index < done.get(spec.lane, 0)
 
@@ -356,9 +388,9 @@ def committed(journal_rows: list[dict[str, Any]], journal: Journal) -> Callable[
 def delete_relationships(tx: Any, ids: list[str]) -> int:
     """Delete relationships by element id; return how many went."""
     query = "UNWIND $ids AS id MATCH ()-[r]->() WHERE elementId(r) = id DELETE r"
-    return tx.run(query, ids=ids).consume().counters.relationships_deleted
+    return tx.run(query, ids=Rows(ids)).consume().counters.relationships_deleted
 
 
 def run_rows(tx: Any, query: str, rows: list | None) -> None:
     """Run ``query`` with ``$rows`` in transaction ``tx`` (for ``execute_write``)."""
-    tx.run(query, rows=rows).consume()
+    tx.run(query, rows=None if rows is None else Rows(rows)).consume()

@@ -14,6 +14,7 @@ from medkg.graph import ImageEmbeddings, checksum
 from medkg.store.base import GraphStore, NodeRef
 from medkg.store.ladybug import LadybugStore
 from medkg.store.neo4j import JOURNAL_LABEL, Neo4jStore
+from medkg.store.neo4j_write import PLAN_VERSION
 
 pytestmark = pytest.mark.neo4j
 
@@ -109,15 +110,17 @@ def test_prune_makes_the_store_hold_exactly_the_graph(records, extractor, ontolo
     assert store.counts() == smaller.counts()
 
 
-def _lane_journal(store, kg, batch_size: int, done: dict[int, int], lanes: int = 2) -> None:
+def _lane_journal(
+    store, kg, batch_size: int, done: dict[int, int], lanes: int = 2, plan: int = PLAN_VERSION
+) -> None:
     """Journal nodes saying lane ``l`` committed its batches numbered below ``done[l]``."""
     digest = checksum(kg)
     for lane, batches_done in done.items():
         store.cypher(
             f"CREATE (:{JOURNAL_LABEL} {{id: $id, checksum: $c, lane: $lane, lanes: $lanes, "
-            "batch_size: $size, batches_done: $done})",
+            "batch_size: $size, batches_done: $done, plan: $plan})",
             {"id": f"{digest}/{lane}", "c": digest, "lane": lane, "lanes": lanes, "size": batch_size,
-             "done": batches_done},
+             "done": batches_done, "plan": plan},
             write=True,
         )  # fmt: skip
 
@@ -131,7 +134,7 @@ def _batch_rows(kg, batch_size: int, lanes: int = 2) -> list[int]:
 def test_a_wrong_journal_is_caught_and_a_replay_repairs_it(kg, store):
     """Correctness does not rest on the journal: a lying one leaves edges out, the count check says
     so, and the next run (journal gone) replays every batch."""
-    _lane_journal(store, kg, 10, {0: 4, 1: 4})  # claims batches 0-3 (Patient..Concept rows) are in
+    _lane_journal(store, kg, 10, {0: 4, 1: 4})  # claims batches 0-3 (first batches of 4 labels) are in
     with pytest.raises(StoreError, match="fewer elements"):
         store.load(kg, batch_size=10)
     report = store.load(kg, batch_size=10)
@@ -163,6 +166,9 @@ def test_a_journal_of_another_numbering_is_not_trusted(kg, store):
     _lane_journal(store, kg, 10, {0: 4, 1: 2})
     other_size = store.load(kg, batch_size=7)
     assert other_size.skipped_batches == 0
+    _lane_journal(store, kg, 10, {0: 4, 1: 2}, plan=PLAN_VERSION - 1)  # numbered by an older medkg
+    older = store.load(kg, batch_size=10)
+    assert older.skipped_batches == 0
     assert checksum(store.read_graph()) == checksum(kg)
 
 
@@ -287,7 +293,7 @@ def test_node_create_fast_path_and_its_fallback_to_merge(kg, store):
     assert report.nodes_created == len(list(kg.nodes())) + 1  # + the GraphInfo node
     store.cypher("MATCH (n) DETACH DELETE n", write=True)
     phases = plan(kg, "compact")
-    image_batches = next(part for part in specs(phases, 2, 1) if part[0].phase.name == "Image")
+    image_batches = [spec for spec in specs(phases, 2, 1)[0] if spec.phase.name == "Image"]
     later = image_batches[1]  # not the phase's first batch: it follows the first batch's choice
     taken = later.phase.keys[later.lo]
     store.cypher("CREATE (:Image {id: $id})", {"id": taken}, write=True)  # the other loader's node
