@@ -192,12 +192,11 @@ def latencies(store: Neo4jStore, kg: KnowledgeGraph, n: int = 1_000, seed: int =
 class BenchServer(ns.Neo4jServer):
     """A server with a page cache that holds the benchmark store (heap stays 1 GB)."""
 
-    def configure(self) -> None:
-        super().configure()
-        text = self.conf.read_text().replace(
-            "server.memory.pagecache.size=256m", "server.memory.pagecache.size=2g"
-        )
-        self.conf.write_text(text)
+    extra: dict[str, str] = {}  # --server-setting KEY=VALUE, the same for every server of a run
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("settings", {"server.memory.pagecache.size": "2g", **self.extra})
+        super().__init__(*args, **kwargs)
 
 
 class CpuClock:
@@ -284,14 +283,17 @@ def print_phases(report, kg: KnowledgeGraph) -> None:
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--images", type=int, default=377_110)
-    ap.add_argument("--batch-size", type=int, default=10_000)
+    ap.add_argument("--batch-size", type=int, default=5_000)
     ap.add_argument("--sweep", default="", help="comma-separated batch sizes: only time loads with each")
     ap.add_argument("--workers", type=int, default=2, help="concurrent write lanes of medkg's load")
     ap.add_argument("--provenance", default="compact", choices=("compact", "arrays"))
     ap.add_argument("--skip-graphrag", action="store_true")
     ap.add_argument("--skip-admin", action="store_true")
     ap.add_argument("--warmup", type=int, default=20_000, help="images loaded, deleted by both writers first")
+    ap.add_argument("--server-setting", action="append", default=[], metavar="KEY=VALUE",
+                    help="a neo4j.conf setting for every server of the run (both writers)")  # fmt: skip
     args = ap.parse_args(argv)
+    BenchServer.extra = dict(item.split("=", 1) for item in args.server_setting)
     ns.fetch()
 
     t = time.perf_counter()

@@ -64,7 +64,7 @@ def register(app: typer.Typer) -> None:
     def load_cmd(
         store_dir: Annotated[Path, typer.Argument(help="Embedded store directory (from `medkg build`).")],
         neo4j: NeoUri = None,
-        batch_size: Annotated[int, typer.Option("--batch-size", help="Rows per transaction.")] = 10_000,
+        batch_size: Annotated[int, typer.Option("--batch-size", help="Rows per transaction.")] = 5_000,
         workers: Annotated[int, typer.Option("--workers", help="Concurrent write transactions.", min=1)] = 2,
         provenance: Annotated[
             str,

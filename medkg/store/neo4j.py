@@ -49,8 +49,10 @@ from medkg.store.neo4j_write import (  # noqa: F401 - re-exported
 
 log = logging.getLogger(__name__)
 
-#: Rows per write transaction (benchmarks/neo4j_load.py measured 5k-20k as the plateau).
-BATCH_SIZE = 10_000
+#: Rows per write transaction. benchmarks/neo4j_load.py at full MIMIC scale (1 GB server heap):
+#: 5,000 loads in 82 s, 10,000 in 93 s -- bigger transactions keep more live objects in the young
+#: generation (young-GC pauses 4.4 s vs ~12 s); at 100k images 5k and 10k tie, 2.5k is slower.
+BATCH_SIZE = 5_000
 VECTOR_INDEX = "medkg_image_embedding"
 #: kNN asks the (approximate, HNSW) vector index for CANDIDATES * k (at least 100) images, then
 #: re-ranks them exactly: top-k equal to brute force in the tests (random 32-d vectors).
