@@ -190,9 +190,9 @@ def write_lane(
         for batch in prefetched(spec.build for spec in lane):
             name = batch.phase.name
             ready = run.ready.get(name)
-            while not batch.first and ready is not None and not ready.wait(0.05):
-                if run.failed.is_set():
-                    return
+            if not batch.first and ready is not None:
+                while not (ready.wait(0.05) or run.failed.is_set()):
+                    pass
             if run.failed.is_set():
                 return
             fast = create and (batch.first or name in run.created)

@@ -62,7 +62,7 @@ class LoadReport:
     pruned: int = 0
     created_types: tuple[str, ...] = ()  # labels and types written with the CREATE fast path
     duplicates_removed: int = 0
-    phase_seconds: dict[str, float] = field(default_factory=dict)  # wall clock per label / type
+    phase_seconds: dict[str, float] = field(default_factory=dict)  # wall-clock share per label / type
     workers: int = 1
     provenance: str = "arrays"
 
@@ -212,9 +212,9 @@ def plan(kg: KnowledgeGraph, layout: str = "arrays") -> list[Phase]:
     return phases
 
 
-def edge_phase(rel_type: str, edges: dict, keys: list | None = None, layout: str = "arrays") -> Phase:
-    """The phase writing the ``rel_type`` edges of ``keys`` (``(type, source, target)``, looked up
-    in ``edges``, which may hold other types too); all of ``edges`` sorted by default."""
+def edge_phase(rel_type: str, edges: dict, keys: list, layout: str = "arrays") -> Phase:
+    """The phase writing the ``rel_type`` edges of ``keys`` (sorted ``(type, source, target)``,
+    looked up in ``edges``, which may hold other types too)."""
 
     finding = S.rel_kind(rel_type) == "finding"
 
@@ -240,7 +240,7 @@ def edge_phase(rel_type: str, edges: dict, keys: list | None = None, layout: str
         return rows
 
     return Phase(
-        rel_type, edge_query(rel_type, layout=layout), sorted(edges) if keys is None else keys, edge_rows,
+        rel_type, edge_query(rel_type, layout=layout), keys, edge_rows,
         edge_query(rel_type, create=True, layout=layout),
     )  # fmt: skip
 
