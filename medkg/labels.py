@@ -8,7 +8,10 @@ text without headers) count.
 
 Per label the report value is CheXpert's aggregation: ``1`` if any mention is positive, else
 ``-1`` if any is uncertain, else ``0`` if any is negative, else ``None`` (not mentioned).
-Hypothetical mentions count as uncertain.
+Hypothetical mentions count as uncertain. The CheXpert schema follows CheXpert's conventions for
+tentative mentions (:attr:`medkg.extract.types.Mention.tentative`: "probable", "presumed",
+"atelectasis or pneumonia", "A versus B"): uncertain, ``-1``. ChestX-ray14 keeps them positive,
+as Open-i's manual labels count them.
 
 Examples
 --------
@@ -27,6 +30,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from medkg.errors import ConfigError
+from medkg.extract.annotate import anatomy_cuis
+from medkg.extract.pipeline import BORDERLINE_FLAG, QUALIFIER_FLAG, TENTATIVE_FLAG
 from medkg.extract.types import Assertion, ReportExtraction, Section
 from medkg.ontology.model import Ontology
 
@@ -43,6 +48,9 @@ class Label:
     names: tuple[str, ...] = ()
     exclude_cuis: tuple[str, ...] = ()
     exclude_names: tuple[str, ...] = ()
+    #: Anatomy that counts only when a qualifier makes it a finding ("the cardiac silhouette is
+    #: enlarged" is cardiomegaly in CheXpert's terms).
+    qualified_names: tuple[str, ...] = ()
 
 
 CHESTXRAY14: tuple[Label, ...] = (
@@ -60,32 +68,40 @@ CHESTXRAY14: tuple[Label, ...] = (
           exclude_names=("subcutaneous emphysema", "bullous emphysema")),
     Label("Fibrosis", ("C0034069",), ("pulmonary fibrosis",)),
     Label("Pleural_Thickening", (), ("pleural thickening",)),
-    # Open-i's manual labels count the MeSH heading "Hernia" only, not hiatal hernia.
-    Label("Hernia", ("C0019270",), ("hernia",), exclude_names=("hiatal hernia", "hiatus hernia")),
+    # ChestX-ray14's Hernia is a hiatal or diaphragmatic hernia seen on the chest film.
+    Label("Hernia", ("C0019270",), ("hernia", "hiatal hernia", "diaphragmatic hernia")),
 )
 
 CHEXPERT: tuple[Label, ...] = (
     Label("Enlarged Cardiomediastinum", (), ("enlarged cardiomediastinum", "mediastinal widening",
                                               "widened mediastinum", "mediastinal enlargement")),
-    Label("Cardiomegaly", ("C0018800",), ("cardiomegaly",)),
+    Label("Cardiomegaly", ("C0018800",), ("cardiomegaly",), qualified_names=("cardiac silhouette",)),
+    # consolidation, atelectasis, edema and pneumonia imply an opacity only when the report uses
+    # an opacity word (LABELLING.md): not by inference through the ontology
     Label("Lung Opacity", (), ("lung opacity", "opacity", "pulmonary infiltrate", "infiltrate",
-                               "airspace disease", "increased density")),
+                               "airspace disease", "increased density"),
+          exclude_names=("consolidation", "lung consolidation")),
     Label("Lung Lesion", (), ("lung mass", "mass", "nodule", "lung nodule", "pulmonary nodule",
-                              "lung neoplasm", "neoplasm of lung"), exclude_names=("calcified granuloma",)),
-    Label("Edema", ("C0034063",), ("pulmonary edema", "congestive heart failure", "pulmonary congestion")),
+                              "lung neoplasm", "neoplasm of lung", "lung lesion", "neoplasm metastasis"),
+          exclude_names=("calcified granuloma",)),
+    Label("Edema", ("C0034063",), ("pulmonary edema", "congestive heart failure", "pulmonary congestion",
+                                   "heart failure")),
     Label("Consolidation", (), ("lung consolidation", "consolidation")),
-    Label("Pneumonia", ("C0032285",), ("pneumonia",)),
+    # "infection" on a chest film (linked to Respiratory Tract Infections) is CheXpert's pneumonia
+    Label("Pneumonia", ("C0032285",), ("pneumonia", "respiratory tract infections")),
     Label("Atelectasis", ("C0004144",), ("atelectasis",)),
-    Label("Pneumothorax", ("C0032326",), ("pneumothorax",)),
-    Label("Pleural Effusion", ("C0032227",), ("pleural effusion",)),
+    Label("Pneumothorax", ("C0032326",), ("pneumothorax", "hydropneumothorax")),
+    Label("Pleural Effusion", ("C0032227",), ("pleural effusion", "hydropneumothorax")),
     Label("Pleural Other", (), ("pleural thickening", "fibrothorax", "pleural plaque", "pleural scar")),
     Label("Fracture", (), ("fracture", "bone fracture", "rib fracture", "fracture of rib")),
     Label("Support Devices", (), ("medical device", "catheter", "tube", "pacemaker", "endotracheal tube",
                                   "central venous catheter", "implantable defibrillator", "surgical clip",
-                                  "stent", "sternotomy wire")),
+                                  "stent", "sternotomy wire", "tracheostomy")),
 )
 
 SCHEMAS: dict[str, tuple[Label, ...]] = {"chestxray14": CHESTXRAY14, "chexpert": CHEXPERT}
+#: Semantic types of concepts that are not image findings: signs and symptoms ("dyspnea", "cough").
+NOT_IMAGE_TUIS = frozenset({"T184"})
 NO_FINDING = "No Finding"
 
 
@@ -98,16 +114,28 @@ class LabelMapper:
     labels: tuple[Label, ...]
     roots: dict[str, tuple[frozenset[str], frozenset[str]]] = field(default_factory=dict)
     _memo: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    #: Qualified anatomy CUI → the labels it counts for as a qualifier mention.
+    qualified: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    #: CUIs that do not state an image finding: anatomy, symptoms, the "no finding" statement.
+    not_findings: frozenset[str] = frozenset()
+    #: Tentative mentions ("probable", "A or B") count as uncertain (the CheXpert schema).
+    tentative_uncertain: bool = False
 
     @classmethod
     def build(cls, schema: str, ontology: Ontology) -> LabelMapper:
         if schema not in SCHEMAS:
             raise ConfigError(f"unknown label schema {schema!r}", hint=f"use one of {sorted(SCHEMAS)}")
-        mapper = cls(schema, ontology, SCHEMAS[schema])
+        mapper = cls(schema, ontology, SCHEMAS[schema], tentative_uncertain=schema == "chexpert")
         for label in mapper.labels:
             include = _resolve(ontology, label.cuis, label.names)
             exclude = _resolve(ontology, label.exclude_cuis, label.exclude_names)
             mapper.roots[label.name] = (frozenset(include), frozenset(exclude))
+            for cui in _resolve(ontology, (), label.qualified_names):
+                mapper.qualified[cui] = (*mapper.qualified.get(cui, ()), label.name)
+        mapper.not_findings = frozenset(
+            anatomy_cuis(ontology) | {c.cui for c in ontology if NOT_IMAGE_TUIS & set(c.tuis)}
+            | {c.cui for c in ontology.lookup("no finding")}
+        )
         return mapper
 
     @property
@@ -129,15 +157,24 @@ class LabelMapper:
     def label(self, extraction: ReportExtraction) -> dict[str, int | None]:
         """Label values of one extracted report (see the module docstring)."""
         return self.label_assertions(
-            (m.cui, m.section, m.assertion, m.hypothetical) for m in extraction.mentions
+            (m.cui, m.section, m.assertion, m.hypothetical,
+             (TENTATIVE_FLAG if m.tentative else 0) | (QUALIFIER_FLAG if m.method == "qualifier" else 0)
+             | (BORDERLINE_FLAG if m.severity == "borderline" else 0))
+            for m in extraction.mentions
         )
 
     def label_assertions(
-        self, mentions: Iterable[tuple[str, Section, Assertion, bool]]
+        self, mentions: Iterable[tuple]
     ) -> dict[str, int | None]:
-        """Label values from ``(cui, section, assertion, hypothetical)`` of each mention.
+        """Label values from ``(cui, section, assertion, hypothetical[, flags])`` of each mention.
 
-        What :meth:`label` does, fed by :meth:`medkg.extract.Extractor.concept_assertions`
+        Hypothetical mentions ("evaluate for pneumonia", "recommend CT to exclude a mass") are
+        not statements about the image: they set no label. Under the CheXpert schema a tentative
+        or borderline mention is uncertain. ``No Finding`` (CheXpert) is ``1`` only when no
+        mention in an image section states a finding as present or uncertain (any concept but
+        anatomy, symptoms and support devices), so "lytic lesion of the rib" alone is not normal.
+
+        What :meth:`label` does, fed by :meth:`medkg.extract.Extractor.label_inputs`
         (no mention objects built).
 
         Examples
@@ -149,17 +186,27 @@ class LabelMapper:
         """
         values: dict[str, int | None] = dict.fromkeys(self.columns)
         memo = self._memo
-        for cui, section, assertion, hypothetical in mentions:
-            if section not in LABEL_SECTIONS:
+        tentative_uncertain = self.tentative_uncertain
+        qualified = self.qualified
+        not_findings = self.not_findings
+        finding = False
+        for cui, section, assertion, hypothetical, *more in mentions:
+            if section not in LABEL_SECTIONS or hypothetical:
                 continue
+            flags = more[0] if more else 0
             names = memo.get(cui)
             if names is None:
                 names = self.labels_of(cui)
+            if flags & QUALIFIER_FLAG and cui in qualified:
+                names = names + qualified[cui]
+            if assertion is not Assertion.ABSENT and cui not in not_findings and "Support Devices" not in names:
+                finding = True
             if not names:
                 continue
             if assertion is Assertion.ABSENT:
                 value = 0
-            elif assertion is Assertion.UNCERTAIN or hypothetical:
+            elif assertion is Assertion.UNCERTAIN or (
+                    tentative_uncertain and flags & (TENTATIVE_FLAG | BORDERLINE_FLAG)):
                 value = -1
             else:
                 value = 1
@@ -168,7 +215,7 @@ class LabelMapper:
                 values[name] = value if old is None else _combine(old, value)
         if self.schema == "chexpert":
             findings = [v for k, v in values.items() if k not in (NO_FINDING, "Support Devices")]
-            values[NO_FINDING] = None if any(v in (1, -1) for v in findings) else 1
+            values[NO_FINDING] = None if finding or any(v in (1, -1) for v in findings) else 1
         return values
 
 

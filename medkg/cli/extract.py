@@ -107,6 +107,32 @@ def eval_openi(
     typer.echo(json.dumps({"split": str(split), **figures}))
 
 
+@eval_app.command("labels")
+def eval_labels(
+    gold: Annotated[Path, typer.Argument(help='Gold JSONL: {"uid": ..., "labels": {name: 1 | 0 | -1}} per line.')],
+    reports: Annotated[Path, typer.Option("--reports", help="CSV or JSONL of the reports.")],
+    id_column: IdColumn = "uid",
+    text_columns: TextColumns = "text",
+    schema: Annotated[str, typer.Option("--schema", help="chexpert | chestxray14")] = "chexpert",
+    no_fuzzy: NoFuzzy = False,
+    ontology: OntologyPath = None,
+    examples: Annotated[int, typer.Option("--examples", help="Report ids listed per error type.")] = 8,
+) -> None:
+    """Per-label P/R/F1 of positive, uncertain and negative values against a hand-made gold.
+
+    Labels exactly as ``medkg label`` does. Prints micro and macro figures, positive-or-uncertain
+    micro-F1, the confusion of values and the errors by type with report ids; the last line is
+    one JSON object with the figures (:func:`medkg.evaluation.labels.evaluate_labels`).
+    """
+    from medkg.evaluation.labels import evaluate_labels, format_report
+
+    result = evaluate_labels(gold, reports, id_column=id_column, text_columns=_columns(text_columns),
+                             schema=schema, extractor=_extractor(ontology, not no_fuzzy))
+    for line in format_report(result, examples=examples):
+        typer.echo(line)
+    typer.echo(json.dumps({"gold": str(gold), "reports": str(reports), **result.summary()}))
+
+
 def register(app: typer.Typer) -> None:
     """Add ``extract``, ``label`` and the ``eval`` group to the root app."""
     app.command("extract")(extract_cmd)

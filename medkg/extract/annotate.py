@@ -12,6 +12,11 @@ Results are compact tuples (no objects per mention), offsets relative to the sen
     (start, end, cui, method, score, assertion, historical, hypothetical, laterality, severity, hedged,
      partial)
 
+``hedged`` is a level: ``0`` none, ``1`` a strong hedge ("likely", "suggests"), ``2`` a tentative
+one ("probable", "presumed"), ``3`` one of alternatives ("atelectasis or pneumonia", "effusion
+versus thickening", "volume loss/infiltrate"); :data:`TENTATIVE` and above are what CheXpert's
+conventions read as uncertain.
+
 Examples
 --------
 >>> from medkg.ontology.model import Concept, Ontology
@@ -54,6 +59,15 @@ PARTIAL_CUES = re.compile(
     r"other than)\b", re.IGNORECASE)
 #: Words that end a differential's reach ("atelectasis versus scar").
 _DIFF_BREAK = re.compile(r"[,;:()]|\b(?:and|with|without|no|but)\b")
+#: Hedge levels of the ``hedged`` field: tentative ("probable") and alternatives ("A or B").
+TENTATIVE, ALTERNATIVE = 2, 3
+#: What joins alternatives: "or", "and/or", a slash ("volume loss/infiltrate").
+_ALT_JOIN = re.compile(r"\bor\b|/", re.IGNORECASE)
+#: A gap between two findings of one list: commas, "or", "and/or", a slash and at most a few
+#: qualifying words ("atelectasis or developing pneumonia"), none of which starts a new clause.
+_ALT_GAP = re.compile(
+    r"[\s,]*(?:(?:and\s*/\s*)?or\b|/)?[\s,]*(?:(?!(?:and|with|without|no|not|but|is|are|was|were|has|have|"
+    r"which|than|due|from|in|on|at|of|to|the)\b)[a-z-]+\s+){0,3}", re.IGNORECASE)
 #: Most words between a differential word and the finding on either side.
 DIFF_WINDOW = 5
 
@@ -164,10 +178,10 @@ class SentenceAnnotator:
                         padded, triggers, fstart, max(end + 1, fstart + 1), 1, n + 1
                     )
                 else:
-                    assertion, hedged = fixed, False
+                    assertion, hedged = fixed, 0
                     _, hist, hypo, _ = assert_span(padded, triggers, start + 1, end + 1, 1, n + 1)
             else:
-                assertion, hist, hypo, hedged = fixed or Assertion.PRESENT, False, False, False
+                assertion, hist, hypo, hedged = fixed or Assertion.PRESENT, False, False, 0
             if modified and fixed is not Assertion.ABSENT:
                 if k < last:
                     nxt = hits[k + 1]
@@ -184,7 +198,28 @@ class SentenceAnnotator:
             out.append([start, end, cui, method, score, assertion, hist, hypo, lat, sev, hedged, partial])
         if triggers:
             self._differentials(padded, triggers, out)
+        if len(out) > 1 and _ALT_JOIN.search(sentence):
+            self._alternatives(sentence, out)
         return tuple(map(tuple, out))
+
+    def _alternatives(self, sentence: str, out: list[list]) -> None:
+        """Findings offered as alternatives ("atelectasis or pneumonia", "atelectasis, effusion, or
+        pneumonia", "and/or", "volume loss/infiltrate/effusion"): present ones get hedge level
+        :data:`ALTERNATIVE`. A negated list ("no effusion or pneumothorax") is left alone.
+        """
+        anatomy = self.anatomy
+        found = [f for f in out if f[2] not in anatomy]
+        run: list[list] = found[:1]
+        joined = False
+        for prev, f in zip(found, found[1:], strict=False):
+            gap = sentence[prev[1] : f[0]]
+            if _ALT_GAP.fullmatch(gap) and (gap.strip(" ,") or "," in gap):
+                run.append(f)
+                joined = joined or _ALT_JOIN.search(gap) is not None
+                continue
+            _mark_alternatives(run, joined)
+            run, joined = [f], False
+        _mark_alternatives(run, joined)
 
     def _differentials(self, padded: str, triggers, out: list[list]) -> None:
         """"A versus B": the nearest finding on each side of "versus"/"vs" is a differential.
@@ -207,7 +242,14 @@ class SentenceAnnotator:
                 continue
             for f, _ in sides:
                 if f[5] is Assertion.PRESENT:
-                    f[10] = True
+                    f[10] = ALTERNATIVE
+
+
+def _mark_alternatives(run: list[list], joined: bool) -> None:
+    if joined and len(run) > 1:
+        for f in run:
+            if f[5] is Assertion.PRESENT:
+                f[10] = ALTERNATIVE
 
 
 def anatomy_cuis(ontology: Ontology) -> frozenset[str]:

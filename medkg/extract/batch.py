@@ -57,6 +57,7 @@ def extraction_to_json(extraction: ReportExtraction) -> dict:
                 "laterality": m.laterality,
                 "severity": m.severity,
                 "hedged": m.hedged,
+                "tentative": m.tentative,
                 "partial": m.partial,
                 "codes": codes,
                 "method": m.method,
@@ -68,10 +69,10 @@ def extraction_to_json(extraction: ReportExtraction) -> dict:
 
 
 def _check(line: int, rid: str, report: dict | None, error: str | None) -> None:
+    """Raise the error of a malformed record. A record whose text columns are blank is valid: it
+    gets a row with no labels, or an empty mention list."""
     if error:
         raise ExtractionError(error, line=line, record=rid or None)
-    if not any((v or "").strip() for v in report.values()):
-        raise ExtractionError("empty report: every text column is blank", line=line, record=rid)
 
 
 class _BatchWorker:
@@ -100,7 +101,7 @@ class _BatchWorker:
             try:
                 _check(line, rid, report, error)
                 if writer is not None:
-                    values = self.mapper.label_assertions(self.extractor.concept_assertions(report, rid))
+                    values = self.mapper.label_assertions(self.extractor.label_inputs(report, rid))
                     writer.writerow([rid, *("" if values[c] is None else values[c] for c in self.columns)])
                 else:
                     extraction = self.extractor.extract(report, rid)

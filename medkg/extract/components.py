@@ -31,6 +31,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from medkg.errors import ExtractionError
+from medkg.extract.annotate import TENTATIVE
 from medkg.extract.pipeline import Extractor
 from medkg.extract.scope import report_scope
 from medkg.extract.sections import find_sections
@@ -41,7 +42,7 @@ SPANS_KEY = "medkg"
 SECTIONS_KEY = "medkg_sections"
 
 _SPAN_ATTRS = ("cui", "name", "section", "sentence", "method", "score", "char_span", "assertion",
-               "historical", "hypothetical", "laterality", "severity", "hedged", "partial")
+               "historical", "hypothetical", "laterality", "severity", "hedged", "partial", "tentative")
 _EXTRACTORS: dict[tuple[str | None, bool], Extractor] = {}
 
 
@@ -184,7 +185,7 @@ class ExtractorComponent:
             span._.assertion = m.assertion.value
             span._.historical, span._.hypothetical = m.historical, m.hypothetical
             span._.laterality, span._.severity, span._.hedged = m.laterality, m.severity, m.hedged
-            span._.partial = m.partial
+            span._.partial, span._.tentative = m.partial, m.tentative
             spans.append(span)
         doc.spans[SPANS_KEY] = spans
         doc.ents = filter_spans(spans)
@@ -194,8 +195,8 @@ class ExtractorComponent:
 def _set_context(span: Span, found: tuple) -> None:
     assertion, hist, hypo, lat, sev, hedged, partial = found[5:]
     span._.assertion, span._.historical, span._.hypothetical = assertion.value, hist, hypo
-    span._.laterality, span._.severity, span._.hedged = lat, sev, hedged
-    span._.partial = partial
+    span._.laterality, span._.severity, span._.hedged = lat, sev, hedged > 0
+    span._.partial, span._.tentative = partial, hedged >= TENTATIVE
 
 
 @Language.factory("medkg_sections", default_config={"set_sentences": False})

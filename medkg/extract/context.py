@@ -64,16 +64,18 @@ class ContextMatcher:
 
     def assert_span(
         self, text: str, triggers: list[Trigger], start: int, end: int, sent_start: int, sent_end: int
-    ) -> tuple[Assertion, bool, bool, bool]:
-        """``(assertion, historical, hypothetical, hedged)`` of the finding at folded ``[start, end)``.
+    ) -> tuple[Assertion, bool, bool, int]:
+        """``(assertion, historical, hypothetical, hedge)`` of the finding at folded ``[start, end)``.
 
-        ``hedged`` is only ever true for a present finding reached by a strong hedge ("suggests").
+        ``hedge`` is only ever non-zero for a present finding reached by a hedge: ``1`` for a
+        strong one ("suggests", "likely"), ``2`` for a tentative one ("probable", "presumed").
 
         ``text`` is the original report padded by one character on the left (``" " + text``) so
         that its offsets equal the folded ones; ``sent_start``/``sent_end`` bound the sentence.
         """
         best_neg = best_unc = None  # distance of the nearest trigger of each kind
-        historical = hypothetical = hedged = False
+        historical = hypothetical = False
+        hedged = 0
         lo = bisect_left(triggers, (sent_start,))
         for i in range(lo, len(triggers)):
             t_start, t_end, flags, direction = triggers[i]
@@ -104,11 +106,11 @@ class ContextMatcher:
             if flags & R.HYPO:
                 hypothetical = True
             if flags & R.HEDGE:
-                hedged = True
+                hedged = max(hedged, 2 if flags & R.TENT else 1)
         if best_neg is not None and (best_unc is None or best_neg <= best_unc):
-            return Assertion.ABSENT, historical, hypothetical, False
+            return Assertion.ABSENT, historical, hypothetical, 0
         if best_unc is not None:
-            return Assertion.UNCERTAIN, historical, hypothetical, False
+            return Assertion.UNCERTAIN, historical, hypothetical, 0
         return Assertion.PRESENT, historical, hypothetical, hedged
 
     @staticmethod

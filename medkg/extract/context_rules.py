@@ -13,7 +13,7 @@ but set the ``HEDGE`` flag, exposed as :attr:`medkg.extract.types.Mention.hedged
 
 from __future__ import annotations
 
-NEG, UNC, HIST, HYPO, PSEUDO, TERM, HEDGE, DIFF = 1, 2, 4, 8, 16, 32, 64, 128
+NEG, UNC, HIST, HYPO, PSEUDO, TERM, HEDGE, DIFF, TENT = 1, 2, 4, 8, 16, 32, 64, 128, 256
 FWD, BWD, BOTH = 1, 2, 3
 
 #: Scope windows in words between trigger and finding.
@@ -55,7 +55,8 @@ is suspected|are suspected|not entirely excluded|cannot be entirely excluded|is 
 is questionable|not ruled out|is equivocal|could be excluded|difficult to exclude
 difficult to entirely exclude
 in the differential|would be a consideration|is a consideration|a consideration|should be considered
-is considered|also possible|are also possible|possible|not excluded|less likely|is in the differential
+is considered|also possible|are also possible|not excluded|less likely|is in the differential
+if any|if present|cannot be completely excluded|not completely excluded|cannot be totally excluded
 is a possibility|are possibilities|a possibility|is also a possibility|remains a possibility
 is another possibility|is a consideration|are a consideration|are considerations"""
 
@@ -68,11 +69,17 @@ _HYPO_FWD = """if|in case of|should|to exclude|evaluate for|evaluation for|asses
 to rule out|recommend|recommended|follow up|followup|correlate|for possible|in the event of"""
 
 #: Strong hedges: the finding stays present, flagged ``hedged``.
-_HEDGE_FWD = """suggest|suggests|suggesting|suggestive of|suggestion of|probable|probably|likely|most likely
-more likely|presumed|favor|favored|favoring|suspicious of|appearance suggests|compatible with"""
+_HEDGE_FWD = """suggest|suggests|suggesting|suggestive of|suggestion of|likely|most likely
+more likely|favor|favored|favoring|appearance suggests|compatible with"""
 
-_HEDGE_BWD = """is likely|are likely|likely|is probable|are probable|is suggested|are suggested
-is favored|most likely"""
+_HEDGE_BWD = """is likely|are likely|likely|is suggested|are suggested|is favored|most likely"""
+
+#: Tentative hedges: present and hedged like the strong ones, but CheXpert's conventions read them
+#: as uncertain ("probable atelectasis" → -1), so they set ``TENT`` as well
+#: (:attr:`medkg.extract.types.Mention.tentative`).
+_TENT_FWD = """probable|probably|presumed|presumptive|suspicious of"""
+
+_TENT_BWD = """is probable|are probable|is presumed|are presumed|probably"""
 
 #: A differential ("atelectasis versus scar"): the findings right on both sides stay present but
 #: are flagged hedged (:meth:`medkg.extract.annotate.SentenceAnnotator.assert_hits`).
@@ -124,6 +131,8 @@ def trigger_table() -> dict[str, tuple[int, int]]:
     put(_HYPO_FWD, HYPO, FWD)
     put(_HEDGE_FWD, HEDGE, FWD)
     put(_HEDGE_BWD, HEDGE, BWD)
+    put(_TENT_FWD, HEDGE | TENT, FWD)
+    put(_TENT_BWD, HEDGE | TENT, BWD)
     put(_DIFF, DIFF, BOTH)
     for phrase in _phrases(_PSEUDO):
         table[phrase] = (PSEUDO, BOTH)

@@ -110,6 +110,9 @@ class RuleMatcher:
                     if rule.predicate_span:
                         group = "p1" if m.group("p1") else "p2"
                         start, end = m.start(group) - 1, m.end(group) - 1
+                    elif rule.subject_span:
+                        group = "s1" if m.group("p1") else "s2"
+                        start, end = m.start(group) - 1, m.end(group) - 1
                     if any(a < end and start < b for a, b in taken):
                         continue
                     taken.append((start, end))

@@ -38,7 +38,8 @@ EXTRA_SYNONYMS: dict[str, tuple[str, ...]] = {
     PNEUMOTHORAX: ("pneumothorax", "pneumothoraces", "pneumothoraxes"),
     PNEUMONIA: ("pneumonia", "pneumonitis", "bronchopneumonia", "pneumonic consolidation"),
     PULMONARY_EDEMA: ("pulmonary edema", "interstitial edema", "edema", "alveolar edema",
-                      "pulmonary interstitial edema", "interstitial pulmonary edema"),
+                      "pulmonary interstitial edema", "interstitial pulmonary edema", "fluid overload",
+                      "volume overload", "pulmonary alveolar edema"),
     EMPHYSEMA: ("emphysema", "emphysematous change", "emphysematous changes", "emphysematous"),
     PULMONARY_FIBROSIS: ("pulmonary fibrosis", "fibrosis", "interstitial fibrosis", "fibrotic change",
                          "fibrotic changes"),
@@ -52,7 +53,58 @@ EXTRA_SYNONYMS: dict[str, tuple[str, ...]] = {
 #: "apical capping" as pleural thickening.
 EXTRA_BY_NAME: dict[str, tuple[str, ...]] = {
     "lung opacity": ("nodular opacity", "nodular opacities", "nodular density", "nodular densities",
-                     "opacity", "opacities", "opacification", "airspace opacity", "air space opacity"),
+                     "opacity", "opacities", "opacification", "airspace opacity", "air space opacity",
+                     "haziness", "hazy opacity", "hazy opacities", "hazy opacification", "airspace process",
+                     "air space process", "airspace processes", "reticular opacities", "reticular opacity",
+                     "reticulonodular opacities", "airspace opacities", "air space opacities",
+                     "parenchymal opacity", "parenchymal opacities", "hazy density", "densities"),
+    # "infection" in a chest film's findings is a respiratory tract infection (the CheXpert schema
+    # counts it as Pneumonia; Open-i's ChestX-ray14 labels do not)
+    "respiratory tract infections": ("infection", "infections", "infectious process", "infectious processes",
+                                     "pulmonary infection", "lung infection", "superimposed infection",
+                                     "multifocal infection", "chest infection"),
+    "widened mediastinum": ("mediastinal widening", "widening of the mediastinum", "widening mediastinum",
+                            "widened superior mediastinum", "mediastinal enlargement", "enlarged mediastinum",
+                            "enlargement of the mediastinum", "widened mediastinal silhouette",
+                            "mediastinal widening"),
+    "hydropneumothorax": ("hydropneumothorax", "hydro pneumothorax", "hydropneumothoraces"),
+    # Support devices as ICU reports name them (CheXpert's device phrases)
+    "medical device": ("hardware", "fusion hardware", "fixation hardware", "orthopedic hardware",
+                       "surgical hardware", "spinal hardware", "device", "devices", "support devices",
+                       "support lines", "lines and tubes", "tubes and lines", "monitoring leads",
+                       "pacer", "pacer leads", "pacer lead", "pacing leads", "pacing lead", "pacing wires",
+                       "pacing wire", "epicardial pacing wires", "epicardial wires", "leads", "lead",
+                       "line", "lines", "coil", "coils", "embolization coils", "port", "port a cath",
+                       "portacath", "mediport", "drain", "drains", "pigtail", "intra aortic balloon pump",
+                       "balloon pump", "iabp", "impella", "lvad", "prosthesis", "cannula", "wires",
+                       "vascular stent", "graft", "markers", "surgical drain", "filter", "ivc filter",
+                       "electrodes", "cardiac monitor", "loop recorder", "defibrillator pads"),
+    "endotracheal tube": ("et tube", "ett", "e t tube", "endotracheal", "ett tube", "intubation tube"),
+    "nasogastric tube": ("ng tube", "og tube", "orogastric tube", "enteric tube", "dobhoff", "dobhoff tube",
+                         "dobbhoff tube", "dobhoff feeding tube", "nasogastric", "orogastric",
+                         "nasoenteric tube", "nasojejunal tube", "gastric tube", "ng", "og"),
+    "central venous catheters": ("central line", "central venous line", "central catheter",
+                                 "central venous catheter", "cvl", "triple lumen catheter", "introducer",
+                                 "introducer sheath", "swan ganz", "swan ganz catheter", "swan",
+                                 "pulmonary artery catheter", "pa catheter", "hemodialysis catheter",
+                                 "dialysis line", "femoral line", "sheath"),
+    "peripherally inserted central catheter": ("picc", "picc line", "picc catheter", "midline catheter",
+                                               "midline"),
+    "chest tubes": ("chest tube", "chest tubes", "pleural tube", "thoracostomy tube", "pigtail catheter",
+                    "pleural drain", "mediastinal drain", "mediastinal drains", "mediastinal tube"),
+    "sternotomy wires": ("sternotomy wires", "sternal wires", "sternal wire", "sternotomy wire",
+                         "median sternotomy wires", "sternal sutures", "sternal closure wires"),
+    "heart valve prosthesis": ("valve replacement", "aortic valve replacement", "mitral valve replacement",
+                               "prosthetic valve", "prosthetic valves", "valve prosthesis", "avr", "mvr",
+                               "tavr", "tavi", "mechanical valve", "bioprosthetic valve", "valvular prosthesis",
+                               "mitral annuloplasty ring", "annuloplasty ring", "mitral clip"),
+    "tracheostomy": ("tracheostomy", "tracheostomy tube", "trach", "trach tube", "tracheostomy cannula"),
+    "pacemaker, artificial": ("pacemaker", "pacemaker generator", "dual chamber pacemaker",
+                              "dual lead pacemaker", "cardiac pacemaker", "permanent pacemaker", "ppm"),
+    "defibrillators, implantable": ("icd", "aicd", "defibrillator", "implantable defibrillator",
+                                    "pacemaker defibrillator", "cardiac defibrillator", "biventricular icd"),
+    "surgical clips": ("clips", "surgical clips", "clip", "surgical clip", "vascular clips", "cholecystectomy clips",
+                       "staples", "surgical staples", "suture material", "sutures", "suture line"),
     "mass": ("masslike opacity", "mass like opacity", "masslike opacification", "mass like opacification",
              "masslike density", "masslike", "mass"),
     "pleural thickening": ("apical capping", "apical pleural capping", "pleural capping",
@@ -73,7 +125,9 @@ EXTRA_BY_NAME: dict[str, tuple[str, ...]] = {
         "vascular prominence", "pulmonary vascular prominence", "vascular congestive changes",
         "vascular congestive change", "pulmonary vascular congestive changes", "vascular engorgement",
         "pulmonary vascular engorgement", "vascular redistribution", "pulmonary vascular redistribution",
-        "pulmonary venous engorgement"),
+        "pulmonary venous engorgement", "venous congestion", "central venous congestion", "hilar congestion",
+        "pulmonary venous congestion", "vascular congestion", "central vascular congestion",
+        "perihilar congestion", "pulmonary venous hypertension"),
     "catheters, indwelling": ("catheter", "catheters", "catheter tubing", "dialysis catheter",
                               "drainage catheter", "pleural catheter", "pleural drainage catheter"),
     # Anatomy as reports name it, for located_at: each name below is a seed concept; a lung region
@@ -114,6 +168,16 @@ SWALLOW_FORMS: tuple[str, ...] = (
     "enlarged heart silhouette", "enlarged cardiac silhouette", "enlarged cardiac shadow",
     "bullous emphysema", "bullous emphysematous", "bullous emphysematous change", "subcutaneous emphysema",
     "soft tissue emphysema", "subcutaneous air", "pericardial effusion", "no acute cardiopulmonary",
+    # a lesion of bone or skin is not a lung lesion; lines that are not devices
+    "lytic lesion", "lytic lesions", "sclerotic lesion", "sclerotic lesions", "osseous lesion",
+    "osseous lesions", "bone lesion", "bone lesions", "bony lesion", "bony lesions", "blastic lesion",
+    "blastic lesions", "expansile lesion", "expansile lytic lesion", "skin lesion", "skin lesions",
+    "pleural lesion", "lytic", "granulomatous infection", "granulomatous infections", "prior infection",
+    "old infection", "infection control", "kerley b lines", "kerley lines", "kerley b", "septal lines", "b lines",
+    "pleural line", "visceral pleural line", "skin fold", "skin folds", "skin line", "fissure line",
+    "line of the", "tip line", "midline shift", "midline trachea", "trachea is midline", "midline position",
+    "lines of", "interstitial lines", "mach band", "lead apron", "drainage", "port of entry",
+    "nipple markers", "nipple marker", "lead marker", "sheath of", "pulmonary artery catheter tip",
 )
 
 
@@ -138,6 +202,9 @@ class CompositeRule:
     #: The mention is only the predicate ("thickening"), so the subject stays free for its own
     #: mention ("pleural effusion versus thickening").
     predicate_span: bool = False
+    #: The mention is only the subject ("cardiac" of "cardiac and mediastinal contours are
+    #: normal"), so the rest stays free for another rule (the mediastinum's).
+    subject_span: bool = False
     #: ``Mention.method`` of the result: ``"rule"``, or ``"qualifier"`` for anatomy made a finding
     #: by its qualifier (:mod:`medkg.extract.qualifiers`).
     method: str = "rule"
@@ -146,6 +213,24 @@ class CompositeRule:
     gap_excludes: tuple[str, ...] = ()
 
 
+#: The mediastinum as reports describe its width or contour.
+_MEDIASTINUM = ("cardiomediastinal silhouette", "cardiomediastinal contour", "cardiomediastinal contours",
+                "cardiomediastinum", "mediastinal contour", "mediastinal contours", "mediastinal silhouette",
+                "mediastinal and hilar contours", "hilar and mediastinal contours", "cardiac and mediastinal contours",
+                "cardiac and mediastinal silhouettes", "mediastinal width", "width of the mediastinum",
+                "mediastinal and hilar silhouettes", "mediastinal configuration", "cardiomediastinal silhouettes",
+                "heart and mediastinum", "mediastinum", "superior mediastinum", "cardiomediastinal size",
+                "mediastinal and cardiac contours")
+_NORMAL = ("normal", "within normal limits", "unremarkable", "normal in size", "normal size", "not enlarged",
+           "not widened", "within normal range", "are normal", "is normal", "preserved")
+_NORMAL_WORDS = ("normal", "unremarkable", "limits")
+_WIDE = ("enlarged", "enlargement", "widened", "widening", "wide", "increased", "prominent", "shifted")
+_STABLE = ("stable", "unchanged", "similar", "not changed", "grossly unchanged", "essentially unchanged",
+           "stable in appearance", "appear stable", "are stable", "are unchanged", "is unchanged", "is stable")
+#: A heart and mediastinum described together ("cardiac and mediastinal contours are normal").
+_HEART_AND_MEDIASTINUM = ("cardiac and mediastinal contours", "cardiac and mediastinal silhouettes",
+                          "heart and mediastinum", "heart and mediastinal contours", "cardiac and mediastinal contour",
+                          "mediastinal and cardiac contours", "cardiac and hilar contours")
 _HEART = ("heart", "heart size", "cardiac silhouette", "cardiac size", "cardiac shadow", "cardiac contour",
           "cardiac contours", "cardiac", "heart shadow", "cardiac diameter", "cardiothoracic ratio")
 #: Subjects whose enlargement Open-i indexes as cardiomegaly (an enlarged *silhouette* is
@@ -162,8 +247,13 @@ _VESSELS = ("vascularity", "vasculature", "pulmonary vascularity", "pulmonary va
             "vascular engorgement")
 _LUNGS = ("lungs", "lung fields", "lung", "lung parenchyma", "both lungs", "pulmonary parenchyma")
 
+
 #: Composite rules in priority order (the first rule that matches a span wins).
 COMPOSITE_RULES: tuple[CompositeRule, ...] = (
+    # "cardiac and mediastinal contours are normal": the heart part only, so the mediastinum's
+    # rule can read the rest (first, so that it wins over the whole-span rule below)
+    CompositeRule(CARDIOMEGALY, _HEART_AND_MEDIASTINUM, _NORMAL, Assertion.ABSENT, gap_excludes=_ENLARGEMENT,
+                  subject_span=True),
     CompositeRule(CARDIOMEGALY, _HEART,
                   ("normal", "normal in size", "within normal limits", "unremarkable", "normal size",
                    "upper normal", "top normal", "top normal in size", "upper limits of normal",
@@ -176,6 +266,12 @@ COMPOSITE_RULES: tuple[CompositeRule, ...] = (
                   not_after_subject=("silhouette", "shadow", "contour", "contours")),
     CompositeRule(ATELECTASIS, ("lung", "lobe", "lobes", "lingula", "lingular", "segment", "segments"),
                   ("collapse", "collapsed"), max_gap=3),
+    # "heart size is unchanged" with no size stated: uncertain cardiomegaly (CheXpert's rule)
+    CompositeRule(CARDIOMEGALY, (*_HEART, *_HEART_AND_MEDIASTINUM), _STABLE, Assertion.UNCERTAIN, max_gap=4,
+                  subject_span=True, gap_excludes=(*_ENLARGEMENT, "normal", "cardiomegaly", "borderline"),
+                  not_after_subject=(*_ENLARGEMENT, "silhouette is enlarged", "size is enlarged")),
+    # "aspiration" alone: uncertain pneumonia (LABELLING.md)
+    CompositeRule(PNEUMONIA, (), ("aspiration",), Assertion.UNCERTAIN),
 )
 
 #: Rules for concepts known by name only (resolved like :data:`EXTRA_BY_NAME`).
@@ -198,11 +294,17 @@ COMPOSITE_RULES_BY_NAME: dict[str, tuple[CompositeRule, ...]] = {
     # "the cardiomediastinal silhouette is enlarged" (an enlarged cardiac silhouette alone is a
     # qualifier of the silhouette, see :mod:`medkg.extract.qualifiers`)
     "enlarged cardiomediastinum": (
-        CompositeRule("", ("cardiomediastinal silhouette", "cardiomediastinal contour",
-                           "cardiomediastinal contours", "cardiomediastinum"),
+        CompositeRule("", _MEDIASTINUM,
                       ("enlarged", "enlargement", "widened", "widening", "mildly enlarged",
-                       "moderately enlarged", "markedly enlarged", "increased", "prominent"),
+                       "moderately enlarged", "markedly enlarged", "increased", "prominent", "wide",
+                       "has increased", "has slightly increased", "is increased"),
                       max_gap=3, gap_excludes=NOT_ACROSS),
+        # "mediastinal contours are normal" → absent; "stable cardiomediastinal silhouette" with no
+        # size stated → uncertain (CheXpert's rule; LABELLING.md)
+        CompositeRule("", _MEDIASTINUM, _NORMAL, Assertion.ABSENT, max_gap=4, gap_excludes=_WIDE,
+                      predicate_span=True),
+        CompositeRule("", _MEDIASTINUM, _STABLE, Assertion.UNCERTAIN, max_gap=4, predicate_span=True,
+                      gap_excludes=(*_WIDE, *_NORMAL_WORDS)),
     ),
     "pleural thickening": (
         CompositeRule("", ("pleural", "pleura", "costophrenic", "apical", "pleural effusion", "effusion"),

@@ -12,7 +12,7 @@ import logging
 from collections.abc import Iterable, Iterator, Mapping
 
 from medkg.errors import ExtractionError
-from medkg.extract.annotate import CACHE_SIZE, SentenceAnnotator
+from medkg.extract.annotate import CACHE_SIZE, TENTATIVE, SentenceAnnotator
 from medkg.extract.phrases import BLOCKED_FORMS, EXTRA_BY_NAME, EXTRA_SYNONYMS, SWALLOW_FORMS
 from medkg.extract.relations import find_relations
 from medkg.extract.scope import opacity_family, report_scope
@@ -29,6 +29,10 @@ log = logging.getLogger(__name__)
 MAX_CHARS = 2_000_000
 
 Report = str | Mapping[str, object]
+
+
+#: Bits of the ``flags`` of :meth:`Extractor.label_inputs`.
+TENTATIVE_FLAG, QUALIFIER_FLAG, BORDERLINE_FLAG = 1, 2, 4
 
 
 class Extractor:
@@ -123,8 +127,8 @@ class Extractor:
                 name, codes, tuis = concept(cui)
                 mentions.append(
                     Mention(cui, name, text[off + start : off + end], off + start, off + end, sent.section,
-                            sent.index, assertion, hist, hypo, lat, sev, codes, tuis, method, score, hedged,
-                            partial)
+                            sent.index, assertion, hist, hypo, lat, sev, codes, tuis, method, score,
+                            hedged > 0, partial, hedged >= TENTATIVE)
                 )
         relations = find_relations(fold(text), mentions, self.ontology) if self.relations and mentions else ()
         return ReportExtraction(
@@ -155,7 +159,19 @@ class Extractor:
     def concept_assertions(
         self, report: Report, report_id: str = ""
     ) -> list[tuple[str, Section, Assertion, bool]]:
-        """``(cui, section, assertion, hypothetical)`` of every mention, in order: what labels need.
+        """``(cui, section, assertion, hypothetical)`` of every mention, in order.
+
+        The same mentions as :meth:`extract` without building them (no relations, no objects).
+        """
+        return [t[:4] for t in self.label_inputs(report, report_id)]
+
+    def label_inputs(
+        self, report: Report, report_id: str = ""
+    ) -> list[tuple[str, Section, Assertion, bool, int]]:
+        """``(cui, section, assertion, hypothetical, flags)`` of every mention, in order: what
+        labels need. ``flags`` (:data:`TENTATIVE_FLAG`, :data:`QUALIFIER_FLAG`,
+        :data:`BORDERLINE_FLAG`) say whether the mention is tentative, a qualified anatomy
+        mention ("the cardiac silhouette is enlarged"), or of borderline severity.
 
         The same mentions as :meth:`extract` without building them (no relations, no objects), for
         labelling many reports fast (:meth:`medkg.labels.LabelMapper.label_assertions`).
@@ -163,7 +179,9 @@ class Extractor:
         text, sections = self._prepare(report, report_id)
         sentences = split_sentences(text, sections)
         return [
-            (f[2], sent.section, f[5], f[7])
+            (f[2], sent.section, f[5], f[7],
+             (f[10] >= TENTATIVE) | (QUALIFIER_FLAG if f[3] == "qualifier" else 0)
+             | (BORDERLINE_FLAG if f[9] == "borderline" else 0))
             for sent, found in zip(sentences, self._annotate(text, sentences), strict=True)
             for f in found
         ]

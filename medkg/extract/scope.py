@@ -82,7 +82,7 @@ def report_scope(texts, sections, founds, family: frozenset[str]):
     for i in range(1, len(founds)):
         if len(founds[i]) > 1 and founds[i - 1] and sections[i] == sections[i - 1]:
             if _continues_negation(texts[i - 1], founds[i - 1][-1], texts[i], founds[i]):
-                founds[i] = tuple(_with(f, 5, Assertion.ABSENT) for f in founds[i])
+                founds[i] = tuple(_with(_with(f, 5, Assertion.ABSENT), 10, 0) for f in founds[i])
     if any(f[11] for found in founds for f in found):
         exception = any(
             f[2] in family and f[5] is not Assertion.ABSENT and not f[7] and not f[11]
@@ -98,7 +98,7 @@ def _continues_negation(prev_text: str, last, text: str, found) -> bool:
     """Whether sentence ``text`` is only an "or" list of findings continuing ``prev_text``'s negation."""
     if last[5] is not Assertion.ABSENT or last[3] in _RULES or not _TAIL.fullmatch(prev_text, last[1]):
         return False
-    if any(f[5] is not Assertion.PRESENT or f[10] for f in found):
+    if any(f[5] is not Assertion.PRESENT or f[10] in (1, 2) for f in found):
         return False
     if text[: found[0][0]].strip():
         return False

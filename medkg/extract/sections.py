@@ -32,6 +32,12 @@ HEADER_NAMES: dict[str, Section] = {
             "body",
             "description",
             "observations",
+            "findings and impression",
+            "findings impression",
+            "findings/impression",
+            "impression and findings",
+            "addendum",
+            "wet read",
         ],
         Section.FINDINGS,
     ),
@@ -61,6 +67,9 @@ HEADER_NAMES: dict[str, Section] = {
             "reason for examination",
             "reason for study",
             "reason",
+            "indication for exam",
+            "indication for examination",
+            "clinical indications",
             "clinical indication",
             "clinical information",
             "clinical question",
@@ -96,6 +105,7 @@ HEADER_NAMES: dict[str, Section] = {
             "compared",
             "comparison exam",
             "reference exam",
+            "prior exam",
         ],
         Section.COMPARISON,
     ),
@@ -113,9 +123,10 @@ HEADER_NAMES: dict[str, Section] = {
         Section.TECHNIQUE,
     ),
     **dict.fromkeys(
-        ["recommendation", "recommendations", "recommend", "follow up", "followup"],
+        ["recommendation", "recommendations", "recommendation(s)", "recommend", "follow up", "followup"],
         Section.RECOMMENDATION,
     ),
+    **dict.fromkeys(["notification", "notifications", "communication"], Section.NOTIFICATION),
 }
 
 _HEADER = re.compile(
@@ -124,6 +135,21 @@ _HEADER = re.compile(
     + r")[ \t]*:)",
     re.IGNORECASE,
 )
+#: A wet read's title line, with or without a colon ("WET READ VERSION #1 ___ 8:26 PM").
+_WET_READ = re.compile(r"^[ \t]*(?P<header>WET READ\b[^\n]*)", re.MULTILINE)
+#: An upper-case line that may name the study ("PA AND LATERAL CHEST RADIOGRAPH:",
+#: "PORTABLE AP CHEST FILM ___ AT 21:30"): up to a colon that ends a header, or the whole line.
+_PSEUDO = re.compile(
+    r"^[ \t]*(?P<header>(?P<name>[A-Z0-9_(][A-Z0-9_ \t,/&().#'-]*(?::(?=\d)[A-Z0-9_ \t,/&().#'-]*)*)"
+    r"(?::(?=[ \t\n]|$)|(?=[ \t]*$)))",
+    re.MULTILINE,
+)
+#: Words that make an upper-case line a study description, which introduces what the image shows.
+_STUDY_WORDS = re.compile(r"\b(?:CHEST|RADIOGRAPHS?|FILMS?|CXR|X-RAYS?|VIEWS?)\b")
+#: A blank line: a paragraph break.
+_PARAGRAPH = re.compile(r"\n[ \t]*\n")
+#: Sections that hold one paragraph: unheaded paragraphs after them describe the image.
+_ONE_PARAGRAPH = frozenset({Section.INDICATION, Section.HISTORY, Section.COMPARISON, Section.TECHNIQUE})
 
 
 @lru_cache(maxsize=1024)
@@ -137,11 +163,41 @@ def section_of(name: str) -> Section:
     return HEADER_NAMES.get(key, Section.UNKNOWN)
 
 
+def _headers(text: str) -> list[tuple[int, Section, str]]:
+    """``(start, section, header as written)`` of every header, in order, none overlapping."""
+    hits: list[tuple[int, int, Section, str]] = []
+    if ":" in text:
+        hits += [(m.start("header"), m.end("header"), section_of(m.group("name")), m.group("header"))
+                 for m in _HEADER.finditer(text)]
+    if "WET READ" in text:
+        hits += [(m.start("header"), m.end("header"), Section.FINDINGS, m.group("header").rstrip())
+                 for m in _WET_READ.finditer(text)]
+    for m in _PSEUDO.finditer(text):
+        name = m.group("name")
+        if _STUDY_WORDS.search(name) is None or _HEADER.match(name + ":") is not None:
+            continue
+        hits.append((m.start("header"), m.end("header"), Section.FINDINGS, m.group("header").rstrip()))
+    hits.sort(key=lambda h: (h[0], -h[1]))
+    out: list[tuple[int, Section, str]] = []
+    end = -1
+    for start, stop, section, header in hits:
+        if start >= end:
+            out.append((start, section, header))
+            end = stop
+    return out
+
+
 def find_sections(text: str) -> tuple[SectionSpan, ...]:
     """Split ``text`` at its headers.
 
-    Text before the first header is an ``UNKNOWN`` section (omitted when blank). Each span runs
-    from its header to the next header; ``header`` is the header as written (with the colon).
+    Headers are the names of :data:`HEADER_NAMES` followed by a colon, a wet read's title line,
+    and upper-case study descriptions at a line start ("PA AND LATERAL CHEST RADIOGRAPH:",
+    "PORTABLE AP CHEST FILM ___ AT 21:30", "CHEST, TWO VIEWS:"), which introduce findings. Text
+    with no header at all describes the image: one ``FINDINGS`` span with header ``""``. Text
+    before the first header is ``UNKNOWN`` (omitted when blank). An indication, history,
+    comparison or technique section holds one paragraph: unheaded paragraphs after it are
+    ``FINDINGS`` (header ``""``), as MIMIC-CXR writes reports whose findings follow the
+    indication with no header.
 
     Parameters
     ----------
@@ -152,15 +208,31 @@ def find_sections(text: str) -> tuple[SectionSpan, ...]:
     -------
     tuple of SectionSpan
         Ordered, non-overlapping, covering the text after the first non-blank character.
+
+    Examples
+    --------
+    >>> text = "INDICATION: Cough.\\n\\nThe lungs are clear.\\nIMPRESSION: Normal."
+    >>> [(s.section.value, s.header) for s in find_sections(text)]
+    [('indication', 'INDICATION:'), ('findings', ''), ('impression', 'IMPRESSION:')]
     """
+    hits = _headers(text)
+    if not hits:
+        return (SectionSpan(Section.FINDINGS, "", 0, len(text)),) if text.strip() else ()
     spans: list[SectionSpan] = []
-    hits = list(_HEADER.finditer(text)) if ":" in text else []
-    first = hits[0].start("header") if hits else len(text)
+    first = hits[0][0]
     if text[:first].strip():
         spans.append(SectionSpan(Section.UNKNOWN, "", 0, first))
-    for i, m in enumerate(hits):
-        end = hits[i + 1].start("header") if i + 1 < len(hits) else len(text)
-        spans.append(SectionSpan(section_of(m.group("name")), m.group("header"), m.start("header"), end))
+    for i, (start, section, header) in enumerate(hits):
+        end = hits[i + 1][0] if i + 1 < len(hits) else len(text)
+        if section in _ONE_PARAGRAPH:
+            body = start + len(header)
+            lead = len(text[body:end]) - len(text[body:end].lstrip())
+            brk = _PARAGRAPH.search(text, body + lead, end)
+            if brk is not None and text[brk.end() : end].strip():
+                spans.append(SectionSpan(section, header, start, brk.start()))
+                spans.append(SectionSpan(Section.FINDINGS, "", brk.end(), end))
+                continue
+        spans.append(SectionSpan(section, header, start, end))
     return tuple(spans)
 
 
@@ -171,7 +243,11 @@ def combine_sections(
 
     ``{"findings": "Clear.", "impression": "Normal."}`` becomes
     ``"FINDINGS: Clear.\\n\\nIMPRESSION: Normal."``. Empty or missing (``None``, NaN) parts are left
-    out. The section of each part is its key (:func:`section_of`), whatever its text says.
+    out. A part named by a section (:func:`section_of`: "findings", "Impression", "indication")
+    is that section, whatever its text says. A part whose name is no section ("text", "report",
+    "note") holds report text with its own headers: it is split by :func:`find_sections`, and
+    when it is the only part, the report is its text as is (``{"text": r}`` reads exactly as
+    ``r``).
 
     Parameters
     ----------
@@ -191,10 +267,10 @@ def combine_sections(
     'FINDINGS: Clear.\\n\\nIMPRESSION: Normal.'
     >>> [(s.section.value, s.start, s.end) for s in spans]
     [('findings', 0, 16), ('impression', 18, 37)]
+    >>> [s.section.value for s in combine_sections({"text": "INDICATION: Cough.\\nFINDINGS: Clear."})[1]]
+    ['indication', 'findings']
     """
-    chunks: list[str] = []
-    spans: list[SectionSpan] = []
-    pos = 0
+    present: list[tuple[str, str]] = []
     for name, value in parts.items():
         if value is None or (isinstance(value, float) and value != value):
             continue
@@ -204,14 +280,25 @@ def combine_sections(
                 record=record,
                 hint="pass a str for every section (None to leave one out)",
             )
+        if value.strip():
+            present.append((str(name), value))
+    if len(present) == 1 and section_of(present[0][0]) is Section.UNKNOWN:
+        return present[0][1], find_sections(present[0][1])
+    chunks: list[str] = []
+    spans: list[SectionSpan] = []
+    pos = 0
+    for name, value in present:
         body = value.strip()
-        if not body:
-            continue
         if chunks:
             pos += 2
-        header = f"{str(name).strip().upper().replace('_', ' ')}:"
-        chunk = f"{header} {body}"
-        spans.append(SectionSpan(section_of(str(name)), header, pos, pos + len(chunk)))
+        section = section_of(name)
+        if section is Section.UNKNOWN:
+            chunk = body
+            spans.extend(SectionSpan(s.section, s.header, s.start + pos, s.end + pos) for s in find_sections(body))
+        else:
+            header = f"{name.strip().upper().replace('_', ' ')}:"
+            chunk = f"{header} {body}"
+            spans.append(SectionSpan(section, header, pos, pos + len(chunk)))
         chunks.append(chunk)
         pos += len(chunk)
     return "\n\n".join(chunks), tuple(spans)

@@ -24,6 +24,7 @@ class Section(StrEnum):
     COMPARISON = "comparison"
     TECHNIQUE = "technique"
     RECOMMENDATION = "recommendation"
+    NOTIFICATION = "notification"
     UNKNOWN = "unknown"
 
 
@@ -80,6 +81,10 @@ class Mention:
     #: A scoped statement that covers only part of an organ ("lungs are otherwise clear",
     #: "remainder of the lungs are clear"): kept only when the report asserts no exception to it.
     partial: bool = False
+    #: A hedged mention that CheXpert's conventions read as uncertain: a tentative hedge
+    #: ("probable", "presumed") or one of alternatives ("atelectasis or pneumonia", "A versus B",
+    #: "volume loss/infiltrate"). Implies ``hedged``.
+    tentative: bool = False
 
 
 @dataclass(frozen=True, slots=True)

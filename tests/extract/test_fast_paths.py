@@ -45,8 +45,10 @@ def test_label_path_equals_label_of_extraction(seed_pair, schema):
     ex = seed_pair[0]
     mapper = label_mapper(schema, ex.ontology)
     for rid, report in _dev(200):
-        fast = mapper.label_assertions(ex.concept_assertions(report, rid))
+        inputs = ex.label_inputs(report, rid)
+        fast = mapper.label_assertions(inputs)
         assert fast == mapper.label(ex.extract(report, rid))
+        assert ex.concept_assertions(report, rid) == [t[:4] for t in inputs]
 
 
 def test_report_defined_abbreviation_reaches_other_sentences(extractor):

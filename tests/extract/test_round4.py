@@ -117,7 +117,7 @@ def test_anatomy_names_are_seed_concepts(seed):
     r = seed.extract({"findings": "Bibasilar atelectasis. Left midlung nodule. Right subclavian line."})
     assert [(m.text, m.name) for m in r.mentions] == [
         ("Bibasilar", "Lung base"), ("atelectasis", "Atelectasis"), ("Left midlung", "Lung"),
-        ("nodule", "Pulmonary nodule"), ("subclavian", "Subclavian Vein")]
+        ("nodule", "Pulmonary nodule"), ("subclavian", "Subclavian Vein"), ("line", "Medical device")]
 
 
 def test_modifiers_reach_through_anatomy(seed):

@@ -92,7 +92,9 @@ CS = "Cardiac silhouette"
         ("Cardiomediastinal silhouette appears widened.",
          [("Cardiomediastinal silhouette appears widened", "Enlarged cardiomediastinum", "present", "rule",
            None)]),
-        ("Normal cardiomediastinal silhouette.", []),
+        # a normal mediastinum says Enlarged Cardiomediastinum is absent (LABELLING.md)
+        ("Normal cardiomediastinal silhouette.",
+         [("Normal", "Enlarged cardiomediastinum", "absent", "rule", None)]),
         # a size word that belongs to another subject
         ("Normal cardiac silhouette and enlarged hila.",
          [("Normal cardiac silhouette", "Cardiomegaly", "absent", "rule", None)]),

@@ -53,7 +53,7 @@ def _consume(path: Path, **options) -> tuple[int, list[MedkgError]]:
 def test_generic_csv_any_bytes_skip_finishes(tmp_path_factory, lines):
     path = _lines_file(tmp_path_factory.mktemp("csv") / "r.csv", b"id,findings,impression", lines)
     n, rejected = _consume(path, duplicates="skip")
-    assert n + len(rejected) <= len(lines) + 1
+    assert n + len(rejected) <= sum(line.count(b"\n") + 1 for line in lines) + 1  # a line may hold newlines
     assert all(e.path == str(path) and e.line and e.line >= 2 for e in rejected)
     try:  # the same file with on_error="raise": records or one typed error naming the file
         list(read_generic(path, id_column="id", text_columns=["findings", "impression"]))
