@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 
 from medkg.errors import ConfigError
 from medkg.extract.annotate import anatomy_cuis
-from medkg.extract.pipeline import BORDERLINE_FLAG, QUALIFIER_FLAG, TENTATIVE_FLAG
+from medkg.extract.pipeline import BORDERLINE_FLAG, DESCRIPTOR_FLAG, QUALIFIER_FLAG, TENTATIVE_FLAG
 from medkg.extract.types import Assertion, ReportExtraction, Section
 from medkg.ontology.model import Ontology
 
@@ -51,6 +51,8 @@ class Label:
     #: Anatomy that counts only when a qualifier makes it a finding ("the cardiac silhouette is
     #: enlarged" is cardiomegaly in CheXpert's terms).
     qualified_names: tuple[str, ...] = ()
+    #: Whether descriptor mentions count ("nodular" of "nodular opacity" is a nodule).
+    descriptors: bool = True
 
 
 CHESTXRAY14: tuple[Label, ...] = (
@@ -59,7 +61,9 @@ CHESTXRAY14: tuple[Label, ...] = (
     Label("Effusion", ("C0032227",), ("pleural effusion",)),
     Label("Infiltration", ("C0235896",), ("pulmonary infiltrate", "infiltrate", "infiltration")),
     Label("Mass", (), ("mass", "lung mass", "mass of body structure", "mass of lung")),
-    Label("Nodule", (), ("nodule", "lung nodule", "pulmonary nodule", "solitary pulmonary nodule")),
+    # Open-i indexes "nodular opacity" as an opacity, not a nodule
+    Label("Nodule", (), ("nodule", "lung nodule", "pulmonary nodule", "solitary pulmonary nodule"),
+          descriptors=False),
     Label("Pneumonia", ("C0032285",), ("pneumonia",)),
     Label("Pneumothorax", ("C0032326",), ("pneumothorax",)),
     Label("Consolidation", (), ("lung consolidation", "consolidation")),
@@ -118,6 +122,8 @@ class LabelMapper:
     qualified: dict[str, tuple[str, ...]] = field(default_factory=dict)
     #: CUIs that do not state an image finding: anatomy, symptoms, the "no finding" statement.
     not_findings: frozenset[str] = frozenset()
+    #: Labels that descriptor mentions do not count for.
+    no_descriptors: frozenset[str] = frozenset()
     #: Tentative mentions ("probable", "A or B") count as uncertain (the CheXpert schema).
     tentative_uncertain: bool = False
 
@@ -132,6 +138,7 @@ class LabelMapper:
             mapper.roots[label.name] = (frozenset(include), frozenset(exclude))
             for cui in _resolve(ontology, (), label.qualified_names):
                 mapper.qualified[cui] = (*mapper.qualified.get(cui, ()), label.name)
+        mapper.no_descriptors = frozenset(label.name for label in mapper.labels if not label.descriptors)
         mapper.not_findings = frozenset(
             anatomy_cuis(ontology) | {c.cui for c in ontology if NOT_IMAGE_TUIS & set(c.tuis)}
             | {c.cui for c in ontology.lookup("no finding")}
@@ -159,7 +166,8 @@ class LabelMapper:
         return self.label_assertions(
             (m.cui, m.section, m.assertion, m.hypothetical,
              (TENTATIVE_FLAG if m.tentative else 0) | (QUALIFIER_FLAG if m.method == "qualifier" else 0)
-             | (BORDERLINE_FLAG if m.severity == "borderline" else 0))
+             | (BORDERLINE_FLAG if m.severity == "borderline" else 0)
+             | (DESCRIPTOR_FLAG if m.method == "descriptor" else 0))
             for m in extraction.mentions
         )
 
@@ -172,7 +180,8 @@ class LabelMapper:
         not statements about the image: they set no label. Under the CheXpert schema a tentative
         or borderline mention is uncertain. ``No Finding`` (CheXpert) is ``1`` only when no
         mention in an image section states a finding as present or uncertain (any concept but
-        anatomy, symptoms and support devices), so "lytic lesion of the rib" alone is not normal.
+        anatomy, symptoms and support devices), so "lytic lesion of the rib" alone is not normal,
+        and the report states something about the image (an empty report has no labels).
 
         What :meth:`label` does, fed by :meth:`medkg.extract.Extractor.label_inputs`
         (no mention objects built).
@@ -189,16 +198,19 @@ class LabelMapper:
         tentative_uncertain = self.tentative_uncertain
         qualified = self.qualified
         not_findings = self.not_findings
-        finding = False
+        finding = stated = False
         for cui, section, assertion, hypothetical, *more in mentions:
             if section not in LABEL_SECTIONS or hypothetical:
                 continue
+            stated = True
             flags = more[0] if more else 0
             names = memo.get(cui)
             if names is None:
                 names = self.labels_of(cui)
             if flags & QUALIFIER_FLAG and cui in qualified:
                 names = names + qualified[cui]
+            elif flags & DESCRIPTOR_FLAG and self.no_descriptors:
+                names = tuple(n for n in names if n not in self.no_descriptors)
             if assertion is not Assertion.ABSENT and cui not in not_findings and "Support Devices" not in names:
                 finding = True
             if not names:
@@ -215,7 +227,8 @@ class LabelMapper:
                 values[name] = value if old is None else _combine(old, value)
         if self.schema == "chexpert":
             findings = [v for k, v in values.items() if k not in (NO_FINDING, "Support Devices")]
-            values[NO_FINDING] = None if finding or any(v in (1, -1) for v in findings) else 1
+            normal = stated and not finding and not any(v in (1, -1) for v in findings)
+            values[NO_FINDING] = 1 if normal else None
         return values
 
 

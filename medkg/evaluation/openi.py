@@ -141,6 +141,7 @@ def predicted_findings(extraction: ReportExtraction, no_finding: frozenset[str] 
     found = {
         ms[i].cui for i in finding_indexes(ms, extraction.relations)
         if ms[i].section in LABEL_SECTIONS and ms[i].assertion is Assertion.PRESENT and not ms[i].hypothetical
+        and ms[i].method != "descriptor"  # "nodular" of "nodular opacity": Open-i codes the opacity only
     }
     if found & no_finding and found - no_finding:
         found -= no_finding

@@ -44,7 +44,7 @@ from medkg.extract.vocabulary import Vocabulary
 from medkg.ontology.model import Ontology
 
 #: Methods of rule hits, which beat dictionary hits they overlap.
-RULE_METHODS = frozenset({"rule", "qualifier"})
+RULE_METHODS = frozenset({"rule", "qualifier", "descriptor"})
 
 #: Default number of distinct sentences kept (a few tens of MB at most).
 CACHE_SIZE = 200_000
@@ -213,9 +213,10 @@ class SentenceAnnotator:
         joined = False
         for prev, f in zip(found, found[1:], strict=False):
             gap = sentence[prev[1] : f[0]]
-            if _ALT_GAP.fullmatch(gap) and (gap.strip(" ,") or "," in gap):
+            join = _ALT_JOIN.search(gap) is not None
+            if _ALT_GAP.fullmatch(gap) and (join or gap.strip() == ","):
                 run.append(f)
-                joined = joined or _ALT_JOIN.search(gap) is not None
+                joined = joined or join
                 continue
             _mark_alternatives(run, joined)
             run, joined = [f], False

@@ -47,7 +47,9 @@ to rule out|evaluate for|evaluation for|assess for|versus questionable|cannot be
 presumably|perhaps|suspected|suspect|vs questionable|atypical for|not entirely excluded
 may be due to|could be due to|might be due to|possibly due to|may be secondary to|could be secondary to
 may be related to|could be related to|may be compatible with|could be compatible with|may be consistent with
-differential diagnosis includes|differential diagnosis is|differential considerations include"""
+differential diagnosis includes|differential diagnosis is|differential considerations include
+should be considered|less so|less likely|less likely to be|or less likely|contributions of|contribution of
+potentially|possibility of|likely versus"""
 
 _UNC_BWD = """cannot be excluded|can not be excluded|not be excluded|cannot be ruled out|can not be ruled out
 not be ruled out|not excluded|is not excluded|are not excluded|is possible|are possible|is questioned
@@ -57,6 +59,8 @@ difficult to entirely exclude
 in the differential|would be a consideration|is a consideration|a consideration|should be considered
 is considered|also possible|are also possible|not excluded|less likely|is in the differential
 if any|if present|cannot be completely excluded|not completely excluded|cannot be totally excluded
+also is not excluded|is also not excluded|should also be considered|should be considered|are indeterminate
+is indeterminate|radiographically indeterminate|is not entirely clear|also possible|are not excluded
 is a possibility|are possibilities|a possibility|is also a possibility|remains a possibility
 is another possibility|is a consideration|are a consideration|are considerations"""
 
@@ -66,7 +70,8 @@ status post|s p|known|remote|longstanding|long standing|redemonstration of|since
 again|continued|residual|unchanged from prior"""
 
 _HYPO_FWD = """if|in case of|should|to exclude|evaluate for|evaluation for|assess for|rule out|r o
-to rule out|recommend|recommended|follow up|followup|correlate|for possible|in the event of"""
+to rule out|recommend|recommended|follow up|followup|correlate|for possible|in the event of
+to detect|sensitivity to detect|sensitivity for|sensitivity for detection of|for detection of|to assess for"""
 
 #: Strong hedges: the finding stays present, flagged ``hedged``.
 _HEDGE_FWD = """suggest|suggests|suggesting|suggestive of|suggestion of|likely|most likely

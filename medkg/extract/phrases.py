@@ -57,7 +57,7 @@ EXTRA_BY_NAME: dict[str, tuple[str, ...]] = {
                      "haziness", "hazy opacity", "hazy opacities", "hazy opacification", "airspace process",
                      "air space process", "airspace processes", "reticular opacities", "reticular opacity",
                      "reticulonodular opacities", "airspace opacities", "air space opacities",
-                     "parenchymal opacity", "parenchymal opacities", "hazy density", "densities"),
+                     "parenchymal opacity", "parenchymal opacities"),
     # "infection" in a chest film's findings is a respiratory tract infection (the CheXpert schema
     # counts it as Pneumonia; Open-i's ChestX-ray14 labels do not)
     "respiratory tract infections": ("infection", "infections", "infectious process", "infectious processes",
@@ -67,6 +67,11 @@ EXTRA_BY_NAME: dict[str, tuple[str, ...]] = {
                             "widened superior mediastinum", "mediastinal enlargement", "enlarged mediastinum",
                             "enlargement of the mediastinum", "widened mediastinal silhouette",
                             "mediastinal widening"),
+    # a lytic / sclerotic lesion is a bone finding, not a lung lesion
+    "osteolysis": ("lytic lesion", "lytic lesions", "expansile lytic lesion", "expansile lesion", "lytic",
+                   "osteolytic lesion", "osteolytic lesions", "lytic metastasis", "lytic metastases"),
+    "osteosclerosis": ("sclerotic lesion", "sclerotic lesions", "blastic lesion", "blastic lesions",
+                       "sclerotic focus", "sclerotic foci", "osteoblastic lesion", "osteoblastic lesions"),
     "hydropneumothorax": ("hydropneumothorax", "hydro pneumothorax", "hydropneumothoraces"),
     # Support devices as ICU reports name them (CheXpert's device phrases)
     "medical device": ("hardware", "fusion hardware", "fixation hardware", "orthopedic hardware",
@@ -83,8 +88,7 @@ EXTRA_BY_NAME: dict[str, tuple[str, ...]] = {
     "nasogastric tube": ("ng tube", "og tube", "orogastric tube", "enteric tube", "dobhoff", "dobhoff tube",
                          "dobbhoff tube", "dobhoff feeding tube", "nasogastric", "orogastric",
                          "nasoenteric tube", "nasojejunal tube", "gastric tube", "ng", "og"),
-    "central venous catheters": ("central line", "central venous line", "central catheter",
-                                 "central venous catheter", "cvl", "triple lumen catheter", "introducer",
+    "central venous catheters": ("central line", "central venous line", "central venous catheter", "cvl", "triple lumen catheter", "introducer",
                                  "introducer sheath", "swan ganz", "swan ganz catheter", "swan",
                                  "pulmonary artery catheter", "pa catheter", "hemodialysis catheter",
                                  "dialysis line", "femoral line", "sheath"),
@@ -93,18 +97,18 @@ EXTRA_BY_NAME: dict[str, tuple[str, ...]] = {
     "chest tubes": ("chest tube", "chest tubes", "pleural tube", "thoracostomy tube", "pigtail catheter",
                     "pleural drain", "mediastinal drain", "mediastinal drains", "mediastinal tube"),
     "sternotomy wires": ("sternotomy wires", "sternal wires", "sternal wire", "sternotomy wire",
-                         "median sternotomy wires", "sternal sutures", "sternal closure wires"),
+                         "median sternotomy wires", "sternal closure wires"),
     "heart valve prosthesis": ("valve replacement", "aortic valve replacement", "mitral valve replacement",
                                "prosthetic valve", "prosthetic valves", "valve prosthesis", "avr", "mvr",
                                "tavr", "tavi", "mechanical valve", "bioprosthetic valve", "valvular prosthesis",
                                "mitral annuloplasty ring", "annuloplasty ring", "mitral clip"),
-    "tracheostomy": ("tracheostomy", "tracheostomy tube", "trach", "trach tube", "tracheostomy cannula"),
+    "tracheostomy": ("tracheostomy", "trach"),
     "pacemaker, artificial": ("pacemaker", "pacemaker generator", "dual chamber pacemaker",
                               "dual lead pacemaker", "cardiac pacemaker", "permanent pacemaker", "ppm"),
     "defibrillators, implantable": ("icd", "aicd", "defibrillator", "implantable defibrillator",
                                     "pacemaker defibrillator", "cardiac defibrillator", "biventricular icd"),
     "surgical clips": ("clips", "surgical clips", "clip", "surgical clip", "vascular clips", "cholecystectomy clips",
-                       "staples", "surgical staples", "suture material", "sutures", "suture line"),
+                       "staples", "surgical staples"),
     "mass": ("masslike opacity", "mass like opacity", "masslike opacification", "mass like opacification",
              "masslike density", "masslike", "mass"),
     "pleural thickening": ("apical capping", "apical pleural capping", "pleural capping",
@@ -169,10 +173,8 @@ SWALLOW_FORMS: tuple[str, ...] = (
     "bullous emphysema", "bullous emphysematous", "bullous emphysematous change", "subcutaneous emphysema",
     "soft tissue emphysema", "subcutaneous air", "pericardial effusion", "no acute cardiopulmonary",
     # a lesion of bone or skin is not a lung lesion; lines that are not devices
-    "lytic lesion", "lytic lesions", "sclerotic lesion", "sclerotic lesions", "osseous lesion",
-    "osseous lesions", "bone lesion", "bone lesions", "bony lesion", "bony lesions", "blastic lesion",
-    "blastic lesions", "expansile lesion", "expansile lytic lesion", "skin lesion", "skin lesions",
-    "pleural lesion", "lytic", "granulomatous infection", "granulomatous infections", "prior infection",
+    "osseous lesion", "osseous lesions", "bone lesion", "bone lesions", "bony lesion", "bony lesions",
+    "skin lesion", "skin lesions", "pleural lesion", "granulomatous infection", "granulomatous infections", "prior infection",
     "old infection", "infection control", "kerley b lines", "kerley lines", "kerley b", "septal lines", "b lines",
     "pleural line", "visceral pleural line", "skin fold", "skin folds", "skin line", "fissure line",
     "line of the", "tip line", "midline shift", "midline trachea", "trachea is midline", "midline position",
@@ -205,8 +207,9 @@ class CompositeRule:
     #: The mention is only the subject ("cardiac" of "cardiac and mediastinal contours are
     #: normal"), so the rest stays free for another rule (the mediastinum's).
     subject_span: bool = False
-    #: ``Mention.method`` of the result: ``"rule"``, or ``"qualifier"`` for anatomy made a finding
-    #: by its qualifier (:mod:`medkg.extract.qualifiers`).
+    #: ``Mention.method`` of the result: ``"rule"``, ``"qualifier"`` for anatomy made a finding
+    #: by its qualifier (:mod:`medkg.extract.qualifiers`), or ``"descriptor"`` for a shape word
+    #: that names a finding of its own next to another ("nodular" of "nodular opacity").
     method: str = "rule"
     #: Words that may not stand between subject and predicate: "heart size is enlarged, pulmonary
     #: vascularity within normal limits" does not say the heart is normal.
@@ -227,6 +230,8 @@ _NORMAL_WORDS = ("normal", "unremarkable", "limits")
 _WIDE = ("enlarged", "enlargement", "widened", "widening", "wide", "increased", "prominent", "shifted")
 _STABLE = ("stable", "unchanged", "similar", "not changed", "grossly unchanged", "essentially unchanged",
            "stable in appearance", "appear stable", "are stable", "are unchanged", "is unchanged", "is stable")
+#: What "nodular" qualifies when it names a nodule and an opacity at once.
+_NODULAR_HEADS = ("opacity", "opacities", "opacification", "density", "densities")
 #: A heart and mediastinum described together ("cardiac and mediastinal contours are normal").
 _HEART_AND_MEDIASTINUM = ("cardiac and mediastinal contours", "cardiac and mediastinal silhouettes",
                           "heart and mediastinum", "heart and mediastinal contours", "cardiac and mediastinal contour",
@@ -305,6 +310,21 @@ COMPOSITE_RULES_BY_NAME: dict[str, tuple[CompositeRule, ...]] = {
                       predicate_span=True),
         CompositeRule("", _MEDIASTINUM, _STABLE, Assertion.UNCERTAIN, max_gap=4, predicate_span=True,
                       gap_excludes=(*_WIDE, *_NORMAL_WORDS)),
+    ),
+    # "nodular opacity" is a nodule *and* an opacity (CheXpert: Lung Lesion and Lung Opacity):
+    # two rule mentions, "nodular" and "opacity", so neither hides the other
+    "nodule": (
+        CompositeRule("", ("nodular",), _NODULAR_HEADS, max_gap=0, either_order=False, subject_span=True,
+                      method="descriptor"),
+    ),
+    "lung opacity": (
+        CompositeRule("", ("nodular",), _NODULAR_HEADS, max_gap=0, either_order=False, predicate_span=True),
+        # "increased interstitial markings" is an opacity (LABELLING.md; CheXpert)
+        CompositeRule("", ("interstitial markings", "interstitial marking", "reticular markings",
+                           "interstitial pattern", "interstitial prominence", "reticular pattern"),
+                      ("increased", "increase in", "prominent", "prominence of", "coarse", "coarsened",
+                       "coarsening of", "accentuated", "accentuation of", "increasing", "worsening"),
+                      max_gap=2, gap_excludes=NOT_ACROSS),
     ),
     "pleural thickening": (
         CompositeRule("", ("pleural", "pleura", "costophrenic", "apical", "pleural effusion", "effusion"),

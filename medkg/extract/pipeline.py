@@ -32,7 +32,7 @@ Report = str | Mapping[str, object]
 
 
 #: Bits of the ``flags`` of :meth:`Extractor.label_inputs`.
-TENTATIVE_FLAG, QUALIFIER_FLAG, BORDERLINE_FLAG = 1, 2, 4
+TENTATIVE_FLAG, QUALIFIER_FLAG, BORDERLINE_FLAG, DESCRIPTOR_FLAG = 1, 2, 4, 8
 
 
 class Extractor:
@@ -170,8 +170,9 @@ class Extractor:
     ) -> list[tuple[str, Section, Assertion, bool, int]]:
         """``(cui, section, assertion, hypothetical, flags)`` of every mention, in order: what
         labels need. ``flags`` (:data:`TENTATIVE_FLAG`, :data:`QUALIFIER_FLAG`,
-        :data:`BORDERLINE_FLAG`) say whether the mention is tentative, a qualified anatomy
-        mention ("the cardiac silhouette is enlarged"), or of borderline severity.
+        :data:`BORDERLINE_FLAG`, :data:`DESCRIPTOR_FLAG`) say whether the mention is tentative,
+        a qualified anatomy mention ("the cardiac silhouette is enlarged"), of borderline
+        severity, or a descriptor ("nodular" of "nodular opacity").
 
         The same mentions as :meth:`extract` without building them (no relations, no objects), for
         labelling many reports fast (:meth:`medkg.labels.LabelMapper.label_assertions`).
@@ -181,6 +182,7 @@ class Extractor:
         return [
             (f[2], sent.section, f[5], f[7],
              (f[10] >= TENTATIVE) | (QUALIFIER_FLAG if f[3] == "qualifier" else 0)
+             | (DESCRIPTOR_FLAG if f[3] == "descriptor" else 0)
              | (BORDERLINE_FLAG if f[9] == "borderline" else 0))
             for sent, found in zip(sentences, self._annotate(text, sentences), strict=True)
             for f in found
