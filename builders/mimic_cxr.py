@@ -14,7 +14,6 @@ RECIPE = Recipe(
         "metadata": "auto",  # mimic-cxr-2.0.0-metadata.csv(.gz) in the root
         "split_file": "auto",  # mimic-cxr-2.0.0-split.csv(.gz) in the root
         "images": None,  # root of MIMIC-CXR-JPG's files/ when not the data root
-        "split_sections": True,  # False keeps {"report": raw text}
         "on_error": "raise",
     },
     graph_options={

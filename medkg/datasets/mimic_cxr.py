@@ -8,8 +8,8 @@ Layout (as distributed by PhysioNet; the CSVs may be gzipped)::
     ROOT/mimic-cxr-2.0.0-split.csv                         # dicom_id, study_id, subject_id, split
 
 Records have ``report_id == study_id`` (``"50414267"``), ``patient_id`` the subject
-(``"10000032"``), sections split at the report's headers (:mod:`medkg.datasets.mimic_sections`;
-``split_sections=False`` keeps ``{"report": raw text}``), and one image per metadata row of the study
+(``"10000032"``), ``sections == {"report": raw text}`` (extraction splits it at its headers with
+:func:`medkg.extract.sections.find_sections`, the one section splitter), and one image per metadata row of the study
 (``image_id`` is the ``dicom_id``; ``path`` is set when the image file exists).
 
 Examples
@@ -25,7 +25,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from medkg.datasets.mimic_sections import split_sections as split_report
 from medkg.datasets.rejects import ErrorPolicy, Rejects
 from medkg.datasets.tabular import open_table, require_columns
 from medkg.datasets.types import ImageRecord, ReportRecord
@@ -124,7 +123,10 @@ def read_mimic_cxr(
     images:
         Root of the image tree (``files/`` of MIMIC-CXR-JPG) when it is not ``path``.
     split_sections:
-        Split reports at their headers (default) or keep ``{"report": raw text}``.
+        Kept for compatibility; has no effect. Every record holds ``{"report": raw text}`` and
+        extraction splits it at its headers (:func:`medkg.extract.sections.find_sections`, the one
+        section splitter), including pseudo-headers and unheaded paragraphs. An empty report file is
+        a record with no sections, not an error.
     on_error, rejects:
         See :class:`medkg.datasets.rejects.ErrorPolicy`.
 
@@ -186,10 +188,8 @@ def _records(
                     )
                 )
                 continue
-            sections = split_report(text) if split_sections else {"report": text.strip()}
-            if not sections:
-                policy.reject(ParseError("empty report", path=report, record=study))
-                continue
+            # the whole text: extraction finds its headers (medkg.extract.sections, the one splitter)
+            sections = {"report": text} if text.strip() else {}
             stray = next((i for i in found if i.metadata["subject_id"] != subject), None)
             if stray is not None:
                 policy.reject(

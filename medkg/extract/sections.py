@@ -236,6 +236,15 @@ def find_sections(text: str) -> tuple[SectionSpan, ...]:
     return tuple(spans)
 
 
+#: Column names that hold a whole report, headers and all ("report" is also a header word).
+WHOLE_REPORT_COLUMNS = frozenset({"report", "text", "body", "note", "report text", "full report", "reports"})
+
+
+def _column_section(name: str) -> Section:
+    key = " ".join(name.lower().replace("_", " ").split())
+    return Section.UNKNOWN if key in WHOLE_REPORT_COLUMNS else section_of(name)
+
+
 def combine_sections(
     parts: Mapping[str, object], *, record: str | None = None
 ) -> tuple[str, tuple[SectionSpan, ...]]:
@@ -244,8 +253,8 @@ def combine_sections(
     ``{"findings": "Clear.", "impression": "Normal."}`` becomes
     ``"FINDINGS: Clear.\\n\\nIMPRESSION: Normal."``. Empty or missing (``None``, NaN) parts are left
     out. A part named by a section (:func:`section_of`: "findings", "Impression", "indication")
-    is that section, whatever its text says. A part whose name is no section ("text", "report",
-    "note") holds report text with its own headers: it is split by :func:`find_sections`, and
+    is that section, whatever its text says. A part whose name is no section, or names a whole
+    report (:data:`WHOLE_REPORT_COLUMNS`: "text", "report", "note"), holds report text with its own headers: it is split by :func:`find_sections`, and
     when it is the only part, the report is its text as is (``{"text": r}`` reads exactly as
     ``r``).
 
@@ -282,7 +291,7 @@ def combine_sections(
             )
         if value.strip():
             present.append((str(name), value))
-    if len(present) == 1 and section_of(present[0][0]) is Section.UNKNOWN:
+    if len(present) == 1 and _column_section(present[0][0]) is Section.UNKNOWN:
         return present[0][1], find_sections(present[0][1])
     chunks: list[str] = []
     spans: list[SectionSpan] = []
@@ -291,7 +300,7 @@ def combine_sections(
         body = value.strip()
         if chunks:
             pos += 2
-        section = section_of(name)
+        section = _column_section(name)
         if section is Section.UNKNOWN:
             chunk = body
             spans.extend(SectionSpan(s.section, s.header, s.start + pos, s.end + pos) for s in find_sections(body))

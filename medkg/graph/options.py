@@ -69,7 +69,8 @@ class GraphOptions:
     store_text:
         Keep report and sentence text; False keeps spans and SHA-256 hashes only.
     excluded_semantic_types:
-        TUIs whose concepts never enter the graph from reports.
+        TUIs whose concepts never enter the graph from reports. Default: ``T184`` (signs and
+        symptoms: "dyspnea", "cough" are what the patient reports, not what the image shows).
     drop_neutral:
         Drop MEDMKG's *neutral* class: mentions that are not findings of this image
         (historical or hypothetical mentions).
@@ -89,7 +90,7 @@ class GraphOptions:
     ontology_scope: OntologyScope = "neighbours"
     report_relations: bool = True
     store_text: bool = True
-    excluded_semantic_types: frozenset[str] = frozenset()
+    excluded_semantic_types: frozenset[str] = frozenset({"T184"})
     drop_neutral: bool = False
     anatomy_edges: AnatomyEdges = "findings"
 
@@ -120,7 +121,7 @@ class GraphOptions:
         """MEDMKG's choices: one frontal image per study, 25 excluded semantic types, no neutral."""
         base = cls(
             image_policy="one_frontal",
-            excluded_semantic_types=MEDMKG_EXCLUDED_TUIS,
+            excluded_semantic_types=MEDMKG_EXCLUDED_TUIS | {"T184"},
             drop_neutral=True,
         )
         return replace(base, **overrides)

@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 
 from medkg.datasets import read, read_mimic_cxr
-from medkg.datasets.mimic_sections import split_sections
+from medkg.extract.sections import find_sections
 from medkg.errors import ConfigError, InputFileError, ParseError
 
 MIMIC = Path(__file__).parent / "fixtures" / "mimic"
@@ -19,12 +19,17 @@ def test_reports_sections_images_and_views():
         ("52000003", "52000003", "12000045"),
     ]
     first = records[0]
-    assert list(first.sections) == ["examination", "indication", "comparison", "findings", "impression"]
-    assert first.sections["findings"] == (
-        "Heart size is normal. There is a patchy opacity in the right lower lobe concerning for pneumonia. "
-        "No pleural effusion or pneumothorax."
+    # the record holds the report's text; extraction splits it (medkg.extract.sections, the one splitter)
+    assert list(first.sections) == ["report"]
+    assert first.sections["report"] == (MIMIC / "files/p10/p10000032/s50000001.txt").read_text()
+    text = first.sections["report"]
+    spans = find_sections(text)
+    assert [s.section.value for s in spans] == ["unknown", "technique", "indication", "comparison", "findings",
+                                                "impression"]
+    assert " ".join(text[spans[4].start : spans[4].end].split()) == (
+        "FINDINGS: Heart size is normal. There is a patchy opacity in the right lower lobe concerning for "
+        "pneumonia. No pleural effusion or pneumothorax."
     )
-    assert first.sections["impression"] == "Right lower lobe pneumonia."
     assert [(i.image_id, i.view_position, i.is_frontal) for i in first.images] == [
         (DICOM_1, "PA", True),
         ("0a1b2c3d-55555555-66666666-77777777-88888888", "LATERAL", False),
@@ -37,21 +42,21 @@ def test_reports_sections_images_and_views():
         "study_date": "21800506",
         "view_name": "postero-anterior",
     }
-    assert records[1].sections["preamble"] == "CHEST RADIOGRAPH PERFORMED ON ___"
-    assert records[1].sections["history"] == "Follow-up of pneumonia."
-    assert records[2].sections == {
-        "report": "Portable AP chest radiograph. Endotracheal tube tip is 4 cm above "
-        "the carina. Mild pulmonary edema. No pneumothorax."
-    }
+    second = find_sections(records[1].sections["report"])
+    assert [(s.section.value, s.header) for s in second] == [
+        ("unknown", ""), ("findings", "CHEST RADIOGRAPH PERFORMED ON ___"), ("history", "HISTORY:"),
+        ("findings", "FINDINGS:"), ("impression", "IMPRESSION:")]
+    # no header at all: the text describes the image
+    assert [s.section.value for s in find_sections(records[2].sections["report"])] == ["findings"]
     assert records[2].source == str(MIMIC / "files/p12/p12000045/s52000003.txt")
 
 
 def test_split_filter_and_raw_text():
     assert [r.report_id for r in read_mimic_cxr(MIMIC, split="train")] == ["50000001"]
     assert [r.report_id for r in read_mimic_cxr(MIMIC / "files", split="test")] == ["52000003"]
-    raw = next(read_mimic_cxr(MIMIC, split_sections=False))
+    raw = next(read_mimic_cxr(MIMIC, split_sections=False))  # kept for compatibility: always the raw text
     assert list(raw.sections) == ["report"]
-    assert raw.sections["report"].startswith("FINAL REPORT\n EXAMINATION:  CHEST (PA AND LAT)")
+    assert raw.sections["report"].lstrip().startswith("FINAL REPORT\n EXAMINATION:  CHEST (PA AND LAT)")
     with pytest.raises(ConfigError, match="unknown split"):
         read_mimic_cxr(MIMIC, split="dev")
 
@@ -96,7 +101,11 @@ def test_missing_metadata_columns(tmp_path):
         read_mimic_cxr(tmp_path)
 
 
-def test_split_sections_rules():
-    assert split_sections("FINAL REPORT\nFINDINGS: a\nb\n\nc\nFINDINGS: d") == {"findings": "a b\nc\nd"}
-    assert split_sections("WET READ: x\n CLINICAL HISTORY: y") == {"wet read": "x", "clinical history": "y"}
-    assert split_sections("   \n") == {}
+def test_mimic_records_build_findings(tmp_path):
+    from medkg.extract import default_extractor
+
+    ex = default_extractor()
+    record = list(read("mimic-cxr", MIMIC))[0]
+    found = [(m.name, m.section.value, m.assertion.value) for m in ex.extract(record.sections, record.report_id).mentions
+             if m.section.value in ("findings", "impression")]
+    assert ("Pneumonia", "impression", "present") in found and ("Pleural Effusion", "findings", "absent") in found
