@@ -68,6 +68,6 @@ def test_graph_options_are_accepted_by_the_graph_builder():
     assert (options.image_policy, options.drop_neutral, len(options.excluded_semantic_types)) == (
         "one_frontal",
         True,
-        25,
+        26,  # MEDMKG's 25 TUIs + T184 (signs and symptoms are never image edges)
     )
     assert naf == {"budget": None, "k": 1, "skip_if_nothing_new": False}
