@@ -8,10 +8,11 @@ text without headers) count.
 
 Per label the report value is CheXpert's aggregation: ``1`` if any mention is positive, else
 ``-1`` if any is uncertain, else ``0`` if any is negative, else ``None`` (not mentioned).
-Hypothetical mentions count as uncertain. The CheXpert schema follows CheXpert's conventions for
-tentative mentions (:attr:`medkg.extract.types.Mention.tentative`: "probable", "presumed",
-"atelectasis or pneumonia", "A versus B"): uncertain, ``-1``. ChestX-ray14 keeps them positive,
-as Open-i's manual labels count them.
+Hypothetical mentions ("evaluate for pneumonia", "recommend CT") set no label. The CheXpert
+schema follows CheXpert's conventions for tentative mentions
+(:attr:`medkg.extract.types.Mention.tentative`: "probable", "presumed", "atelectasis or
+pneumonia", "A versus B"): uncertain, ``-1``. ChestX-ray14 keeps them positive, as Open-i's
+manual labels count them.
 
 Examples
 --------
@@ -31,8 +32,14 @@ from dataclasses import dataclass, field
 
 from medkg.errors import ConfigError
 from medkg.extract.annotate import anatomy_cuis
-from medkg.extract.pipeline import BORDERLINE_FLAG, DESCRIPTOR_FLAG, QUALIFIER_FLAG, TENTATIVE_FLAG
-from medkg.extract.types import Assertion, ReportExtraction, Section
+from medkg.extract.pipeline import (
+    BORDERLINE_FLAG,
+    DESCRIPTOR_FLAG,
+    QUALIFIER_FLAG,
+    TENTATIVE_FLAG,
+    label_flags,
+)
+from medkg.extract.types import NOT_IMAGE_TUIS, Assertion, ReportExtraction, Section
 from medkg.ontology.model import Ontology
 
 #: Sections whose mentions describe the image.
@@ -104,9 +111,9 @@ CHEXPERT: tuple[Label, ...] = (
 )
 
 SCHEMAS: dict[str, tuple[Label, ...]] = {"chestxray14": CHESTXRAY14, "chexpert": CHEXPERT}
-#: Semantic types of concepts that are not image findings: signs and symptoms ("dyspnea", "cough").
-NOT_IMAGE_TUIS = frozenset({"T184"})
 NO_FINDING = "No Finding"
+#: The CheXpert label that No Finding ignores.
+DEVICES = "Support Devices"
 
 
 @dataclass
@@ -164,10 +171,7 @@ class LabelMapper:
     def label(self, extraction: ReportExtraction) -> dict[str, int | None]:
         """Label values of one extracted report (see the module docstring)."""
         return self.label_assertions(
-            (m.cui, m.section, m.assertion, m.hypothetical,
-             (TENTATIVE_FLAG if m.tentative else 0) | (QUALIFIER_FLAG if m.method == "qualifier" else 0)
-             | (BORDERLINE_FLAG if m.severity == "borderline" else 0)
-             | (DESCRIPTOR_FLAG if m.method == "descriptor" else 0))
+            (m.cui, m.section, m.assertion, m.hypothetical, label_flags(m.method, m.severity, m.tentative))
             for m in extraction.mentions
         )
 
@@ -198,6 +202,7 @@ class LabelMapper:
         tentative_uncertain = self.tentative_uncertain
         qualified = self.qualified
         not_findings = self.not_findings
+        no_descriptors = self.no_descriptors
         finding = stated = False
         for cui, section, assertion, hypothetical, *more in mentions:
             if section not in LABEL_SECTIONS or hypothetical:
@@ -209,9 +214,9 @@ class LabelMapper:
                 names = self.labels_of(cui)
             if flags & QUALIFIER_FLAG and cui in qualified:
                 names = names + qualified[cui]
-            elif flags & DESCRIPTOR_FLAG and self.no_descriptors:
-                names = tuple(n for n in names if n not in self.no_descriptors)
-            if assertion is not Assertion.ABSENT and cui not in not_findings and "Support Devices" not in names:
+            elif flags & DESCRIPTOR_FLAG and no_descriptors:
+                names = tuple(n for n in names if n not in no_descriptors)
+            if assertion is not Assertion.ABSENT and cui not in not_findings and DEVICES not in names:
                 finding = True
             if not names:
                 continue
@@ -226,7 +231,7 @@ class LabelMapper:
                 old = values[name]
                 values[name] = value if old is None else _combine(old, value)
         if self.schema == "chexpert":
-            findings = [v for k, v in values.items() if k not in (NO_FINDING, "Support Devices")]
+            findings = [v for k, v in values.items() if k not in (NO_FINDING, DEVICES)]
             normal = stated and not finding and not any(v in (1, -1) for v in findings)
             values[NO_FINDING] = 1 if normal else None
         return values

@@ -109,7 +109,8 @@ def eval_openi(
 
 @eval_app.command("labels")
 def eval_labels(
-    gold: Annotated[Path, typer.Argument(help='Gold JSONL: {"uid": ..., "labels": {name: 1 | 0 | -1}} per line.')],
+    gold: Annotated[Path, typer.Argument(
+        help='Gold JSONL: {"uid": ..., "labels": {name: 1 | 0 | -1}} per line.')],
     reports: Annotated[Path, typer.Option("--reports", help="CSV or JSONL of the reports.")],
     id_column: IdColumn = "uid",
     text_columns: TextColumns = "text",

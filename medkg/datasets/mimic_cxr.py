@@ -9,8 +9,8 @@ Layout (as distributed by PhysioNet; the CSVs may be gzipped)::
 
 Records have ``report_id == study_id`` (``"50414267"``), ``patient_id`` the subject
 (``"10000032"``), ``sections == {"report": raw text}`` (extraction splits it at its headers with
-:func:`medkg.extract.sections.find_sections`, the one section splitter), and one image per metadata row of the study
-(``image_id`` is the ``dicom_id``; ``path`` is set when the image file exists).
+:func:`medkg.extract.sections.find_sections`, the one section splitter), and one image per
+metadata row of the study (``image_id`` is the ``dicom_id``; ``path`` is set when the image file exists).
 
 Examples
 --------
@@ -159,7 +159,7 @@ def read_mimic_cxr(
     if meta_path is None:
         log.warning("%s: no %s; records will have no images", root, METADATA_NAME)
     image_root = Path(images) if images is not None else files
-    return _records(files, studies, split, image_root, split_sections, policy)
+    return _records(files, studies, split, image_root, policy)
 
 
 def _records(
@@ -167,7 +167,6 @@ def _records(
     studies: dict[str, list[_Image]],
     split: str | None,
     image_root: Path,
-    split_sections: bool,
     policy: ErrorPolicy,
 ) -> Iterator[ReportRecord]:
     with policy:

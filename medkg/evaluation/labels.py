@@ -236,7 +236,8 @@ def format_report(result: LabelResult, *, examples: int = 8) -> list[str]:
     lines.append("confusion (gold -> predicted, summed over labels):")
     lines.append("  " + f"{'':<10}" + "".join(f"{VALUE_NAMES[p]:>10}" for p in VALUES))
     for g in VALUES:
-        lines.append("  " + f"{VALUE_NAMES[g]:<10}" + "".join(f"{result.confusion[(g, p)]:>10}" for p in VALUES))
+        row = "".join(f"{result.confusion[(g, p)]:>10}" for p in VALUES)
+        lines.append(f"  {VALUE_NAMES[g]:<10}{row}")
     lines.append("errors by type:")
     for key, uids in sorted(result.errors.items(), key=lambda kv: (-len(kv[1]), kv[0])):
         shown = " ".join(uids[:examples]) + (" ..." if len(uids) > examples else "")

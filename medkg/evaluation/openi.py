@@ -2,9 +2,10 @@
 
 The split is a CSV with ``uid``, the section columns (``indication``, ``comparison``,
 ``findings``, ``impression``), ``MeSH`` (manual codes ``Head/qualifier;...``) and one 0/1 column
-per ChestX-ray14 label. ``Hernia`` is scored from the MeSH codes (:data:`MESH_GOLD_LABELS`). A label counts as predicted positive when :func:`medkg.labels.label_report`
-gives 1. Errors are classed as *missed* (no mention at all), *wrong assertion* (mentioned but
-absent/uncertain) and *false positive*.
+per ChestX-ray14 label; ``Hernia`` is scored from the MeSH codes (:data:`MESH_GOLD_LABELS`). A
+label counts as predicted positive when :func:`medkg.labels.label_report` gives 1. Errors are
+classed as *missed* (no mention at all), *wrong assertion* (mentioned but absent/uncertain) and
+*false positive*.
 
 MeSH head terms (:func:`head_term_counts`): each manual head term the ontology knows (its name
 looked up with :meth:`Ontology.lookup`, which may give several CUIs) is found when *any* of its CUIs

@@ -24,7 +24,7 @@ Examples
 >>> onto = Ontology.from_parts([Concept("C0032227", "Pleural effusion")])
 >>> ann = SentenceAnnotator.build(onto, Vocabulary.build(onto))
 >>> ann.annotate("No left pleural effusion.")
-((8, 24, 'C0032227', 'exact', 1.0, <Assertion.ABSENT: 'absent'>, False, False, 'left', None, False, False),)
+((8, 24, 'C0032227', 'exact', 1.0, <Assertion.ABSENT: 'absent'>, False, False, 'left', None, 0, False),)
 """
 
 from __future__ import annotations
@@ -59,8 +59,7 @@ PARTIAL_CUES = re.compile(
     r"other than)\b", re.IGNORECASE)
 #: Words that end a differential's reach ("atelectasis versus scar").
 _DIFF_BREAK = re.compile(r"[,;:()]|\b(?:and|with|without|no|but)\b")
-#: Hedge levels of the ``hedged`` field: tentative ("probable") and alternatives ("A or B").
-TENTATIVE, ALTERNATIVE = 2, 3
+TENTATIVE, ALTERNATIVE = R.TENTATIVE, R.ALTERNATIVE  # hedge levels of the ``hedged`` field
 #: What joins alternatives: "or", "and/or", a slash ("volume loss/infiltrate").
 _ALT_JOIN = re.compile(r"\bor\b|/", re.IGNORECASE)
 #: A gap between two findings of one list: commas, "or", "and/or", a slash and at most a few

@@ -106,7 +106,7 @@ class ContextMatcher:
             if flags & R.HYPO:
                 hypothetical = True
             if flags & R.HEDGE:
-                hedged = max(hedged, 2 if flags & R.TENT else 1)
+                hedged = max(hedged, R.TENTATIVE if flags & R.TENT else R.STRONG)
         if best_neg is not None and (best_unc is None or best_neg <= best_unc):
             return Assertion.ABSENT, historical, hypothetical, 0
         if best_unc is not None:

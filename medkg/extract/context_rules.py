@@ -15,6 +15,9 @@ from __future__ import annotations
 
 NEG, UNC, HIST, HYPO, PSEUDO, TERM, HEDGE, DIFF, TENT = 1, 2, 4, 8, 16, 32, 64, 128, 256
 FWD, BWD, BOTH = 1, 2, 3
+#: Hedge levels of a present finding (``Mention.hedged`` / ``Mention.tentative``): a strong hedge
+#: ("likely"), a tentative one ("probable"), one of alternatives ("atelectasis or pneumonia").
+STRONG, TENTATIVE, ALTERNATIVE = 1, 2, 3
 
 #: Scope windows in words between trigger and finding.
 FWD_WINDOW = 16
@@ -59,8 +62,8 @@ difficult to entirely exclude
 in the differential|would be a consideration|is a consideration|a consideration|should be considered
 is considered|also possible|are also possible|not excluded|less likely|is in the differential
 if any|if present|cannot be completely excluded|not completely excluded|cannot be totally excluded
-also is not excluded|is also not excluded|should also be considered|should be considered|are indeterminate
-is indeterminate|radiographically indeterminate|is not entirely clear|also possible|are not excluded
+also is not excluded|is also not excluded|should also be considered|are indeterminate
+is indeterminate|radiographically indeterminate|is not entirely clear|are not excluded
 is a possibility|are possibilities|a possibility|is also a possibility|remains a possibility
 is another possibility|is a consideration|are a consideration|are considerations"""
 

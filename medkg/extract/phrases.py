@@ -65,8 +65,7 @@ EXTRA_BY_NAME: dict[str, tuple[str, ...]] = {
                                      "multifocal infection", "chest infection"),
     "widened mediastinum": ("mediastinal widening", "widening of the mediastinum", "widening mediastinum",
                             "widened superior mediastinum", "mediastinal enlargement", "enlarged mediastinum",
-                            "enlargement of the mediastinum", "widened mediastinal silhouette",
-                            "mediastinal widening"),
+                            "enlargement of the mediastinum", "widened mediastinal silhouette"),
     # a lytic / sclerotic lesion is a bone finding, not a lung lesion
     "osteolysis": ("lytic lesion", "lytic lesions", "expansile lytic lesion", "expansile lesion", "lytic",
                    "osteolytic lesion", "osteolytic lesions", "lytic metastasis", "lytic metastases"),
@@ -88,7 +87,8 @@ EXTRA_BY_NAME: dict[str, tuple[str, ...]] = {
     "nasogastric tube": ("ng tube", "og tube", "orogastric tube", "enteric tube", "dobhoff", "dobhoff tube",
                          "dobbhoff tube", "dobhoff feeding tube", "nasogastric", "orogastric",
                          "nasoenteric tube", "nasojejunal tube", "gastric tube", "ng", "og"),
-    "central venous catheters": ("central line", "central venous line", "central venous catheter", "cvl", "triple lumen catheter", "introducer",
+    "central venous catheters": ("central line", "central venous line", "central venous catheter", "cvl",
+                                 "triple lumen catheter", "introducer",
                                  "introducer sheath", "swan ganz", "swan ganz catheter", "swan",
                                  "pulmonary artery catheter", "pa catheter", "hemodialysis catheter",
                                  "dialysis line", "femoral line", "sheath"),
@@ -100,14 +100,16 @@ EXTRA_BY_NAME: dict[str, tuple[str, ...]] = {
                          "median sternotomy wires", "sternal closure wires"),
     "heart valve prosthesis": ("valve replacement", "aortic valve replacement", "mitral valve replacement",
                                "prosthetic valve", "prosthetic valves", "valve prosthesis", "avr", "mvr",
-                               "tavr", "tavi", "mechanical valve", "bioprosthetic valve", "valvular prosthesis",
+                               "tavr", "tavi", "mechanical valve", "bioprosthetic valve",
+                               "valvular prosthesis",
                                "mitral annuloplasty ring", "annuloplasty ring", "mitral clip"),
     "tracheostomy": ("tracheostomy", "trach"),
     "pacemaker, artificial": ("pacemaker", "pacemaker generator", "dual chamber pacemaker",
                               "dual lead pacemaker", "cardiac pacemaker", "permanent pacemaker", "ppm"),
     "defibrillators, implantable": ("icd", "aicd", "defibrillator", "implantable defibrillator",
                                     "pacemaker defibrillator", "cardiac defibrillator", "biventricular icd"),
-    "surgical clips": ("clips", "surgical clips", "clip", "surgical clip", "vascular clips", "cholecystectomy clips",
+    "surgical clips": ("clips", "surgical clips", "clip", "surgical clip", "vascular clips",
+                       "cholecystectomy clips",
                        "staples", "surgical staples"),
     "mass": ("masslike opacity", "mass like opacity", "masslike opacification", "mass like opacification",
              "masslike density", "masslike", "mass"),
@@ -172,10 +174,13 @@ SWALLOW_FORMS: tuple[str, ...] = (
     "enlarged heart silhouette", "enlarged cardiac silhouette", "enlarged cardiac shadow",
     "bullous emphysema", "bullous emphysematous", "bullous emphysematous change", "subcutaneous emphysema",
     "soft tissue emphysema", "subcutaneous air", "pericardial effusion", "no acute cardiopulmonary",
-    # a lesion of bone or skin is not a lung lesion; lines that are not devices
+    # a lesion of bone or skin is not a lung lesion; an old granulomatous infection is no pneumonia;
+    # lines, leads and markers that are not devices
     "osseous lesion", "osseous lesions", "bone lesion", "bone lesions", "bony lesion", "bony lesions",
-    "skin lesion", "skin lesions", "pleural lesion", "granulomatous infection", "granulomatous infections", "prior infection",
-    "old infection", "infection control", "kerley b lines", "kerley lines", "kerley b", "septal lines", "b lines",
+    "skin lesion", "skin lesions", "pleural lesion", "granulomatous infection",
+    "granulomatous infections", "prior infection",
+    "old infection", "infection control", "kerley b lines", "kerley lines", "kerley b", "septal lines",
+    "b lines",
     "pleural line", "visceral pleural line", "skin fold", "skin folds", "skin line", "fissure line",
     "line of the", "tip line", "midline shift", "midline trachea", "trachea is midline", "midline position",
     "lines of", "interstitial lines", "mach band", "lead apron", "drainage", "port of entry",
@@ -219,9 +224,11 @@ class CompositeRule:
 #: The mediastinum as reports describe its width or contour.
 _MEDIASTINUM = ("cardiomediastinal silhouette", "cardiomediastinal contour", "cardiomediastinal contours",
                 "cardiomediastinum", "mediastinal contour", "mediastinal contours", "mediastinal silhouette",
-                "mediastinal and hilar contours", "hilar and mediastinal contours", "cardiac and mediastinal contours",
+                "mediastinal and hilar contours", "hilar and mediastinal contours",
+                "cardiac and mediastinal contours",
                 "cardiac and mediastinal silhouettes", "mediastinal width", "width of the mediastinum",
-                "mediastinal and hilar silhouettes", "mediastinal configuration", "cardiomediastinal silhouettes",
+                "mediastinal and hilar silhouettes", "mediastinal configuration",
+                "cardiomediastinal silhouettes",
                 "heart and mediastinum", "mediastinum", "superior mediastinum", "cardiomediastinal size",
                 "mediastinal and cardiac contours")
 _NORMAL = ("normal", "within normal limits", "unremarkable", "normal in size", "normal size", "not enlarged",
@@ -229,12 +236,14 @@ _NORMAL = ("normal", "within normal limits", "unremarkable", "normal in size", "
 _NORMAL_WORDS = ("normal", "unremarkable", "limits")
 _WIDE = ("enlarged", "enlargement", "widened", "widening", "wide", "increased", "prominent", "shifted")
 _STABLE = ("stable", "unchanged", "similar", "not changed", "grossly unchanged", "essentially unchanged",
-           "stable in appearance", "appear stable", "are stable", "are unchanged", "is unchanged", "is stable")
+           "stable in appearance", "appear stable", "are stable", "are unchanged", "is unchanged",
+           "is stable")
 #: What "nodular" qualifies when it names a nodule and an opacity at once.
 _NODULAR_HEADS = ("opacity", "opacities", "opacification", "density", "densities")
 #: A heart and mediastinum described together ("cardiac and mediastinal contours are normal").
 _HEART_AND_MEDIASTINUM = ("cardiac and mediastinal contours", "cardiac and mediastinal silhouettes",
-                          "heart and mediastinum", "heart and mediastinal contours", "cardiac and mediastinal contour",
+                          "heart and mediastinum", "heart and mediastinal contours",
+                          "cardiac and mediastinal contour",
                           "mediastinal and cardiac contours", "cardiac and hilar contours")
 _HEART = ("heart", "heart size", "cardiac silhouette", "cardiac size", "cardiac shadow", "cardiac contour",
           "cardiac contours", "cardiac", "heart shadow", "cardiac diameter", "cardiothoracic ratio")

@@ -35,6 +35,22 @@ Report = str | Mapping[str, object]
 TENTATIVE_FLAG, QUALIFIER_FLAG, BORDERLINE_FLAG, DESCRIPTOR_FLAG = 1, 2, 4, 8
 
 
+def label_flags(method: str, severity: str | None, tentative: bool) -> int:
+    """The label ``flags`` of a mention (see :meth:`Extractor.label_inputs`).
+
+    >>> label_flags("qualifier", "borderline", False) == QUALIFIER_FLAG | BORDERLINE_FLAG
+    True
+    """
+    flags = TENTATIVE_FLAG if tentative else 0
+    if method == "qualifier":
+        flags |= QUALIFIER_FLAG
+    elif method == "descriptor":
+        flags |= DESCRIPTOR_FLAG
+    if severity == "borderline":
+        flags |= BORDERLINE_FLAG
+    return flags
+
+
 class Extractor:
     """Extract linked, asserted concept mentions from radiology reports.
 
@@ -180,10 +196,7 @@ class Extractor:
         text, sections = self._prepare(report, report_id)
         sentences = split_sentences(text, sections)
         return [
-            (f[2], sent.section, f[5], f[7],
-             (f[10] >= TENTATIVE) | (QUALIFIER_FLAG if f[3] == "qualifier" else 0)
-             | (DESCRIPTOR_FLAG if f[3] == "descriptor" else 0)
-             | (BORDERLINE_FLAG if f[9] == "borderline" else 0))
+            (f[2], sent.section, f[5], f[7], label_flags(f[3], f[9], f[10] >= TENTATIVE))
             for sent, found in zip(sentences, self._annotate(text, sentences), strict=True)
             for f in found
         ]

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import re
 
+from medkg.extract.context_rules import ALTERNATIVE
 from medkg.extract.types import Assertion, Section
 
 #: Concept names (resolved through the ontology, with their descendants) whose positive mention is
@@ -98,7 +99,7 @@ def _continues_negation(prev_text: str, last, text: str, found) -> bool:
     """Whether sentence ``text`` is only an "or" list of findings continuing ``prev_text``'s negation."""
     if last[5] is not Assertion.ABSENT or last[3] in _RULES or not _TAIL.fullmatch(prev_text, last[1]):
         return False
-    if any(f[5] is not Assertion.PRESENT or f[10] in (1, 2) for f in found):
+    if any(f[5] is not Assertion.PRESENT or 0 < f[10] < ALTERNATIVE for f in found):  # hedged, not "or"
         return False
     if text[: found[0][0]].strip():
         return False

@@ -254,9 +254,9 @@ def combine_sections(
     ``"FINDINGS: Clear.\\n\\nIMPRESSION: Normal."``. Empty or missing (``None``, NaN) parts are left
     out. A part named by a section (:func:`section_of`: "findings", "Impression", "indication")
     is that section, whatever its text says. A part whose name is no section, or names a whole
-    report (:data:`WHOLE_REPORT_COLUMNS`: "text", "report", "note"), holds report text with its own headers: it is split by :func:`find_sections`, and
-    when it is the only part, the report is its text as is (``{"text": r}`` reads exactly as
-    ``r``).
+    report (:data:`WHOLE_REPORT_COLUMNS`: "text", "report", "note"), holds report text with its
+    own headers: it is split by :func:`find_sections`, and when it is the only part, the report
+    is its text as is (``{"text": r}`` reads exactly as ``r``).
 
     Parameters
     ----------
@@ -303,7 +303,8 @@ def combine_sections(
         section = _column_section(name)
         if section is Section.UNKNOWN:
             chunk = body
-            spans.extend(SectionSpan(s.section, s.header, s.start + pos, s.end + pos) for s in find_sections(body))
+            spans.extend(SectionSpan(s.section, s.header, s.start + pos, s.end + pos)
+                         for s in find_sections(body))
         else:
             header = f"{name.strip().upper().replace('_', ' ')}:"
             chunk = f"{header} {body}"

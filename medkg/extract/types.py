@@ -31,6 +31,10 @@ class Section(StrEnum):
 #: Sections whose mentions describe the image (the default for image→concept edges).
 IMAGE_SECTIONS = frozenset({Section.FINDINGS, Section.IMPRESSION})
 
+#: Semantic types of concepts that are no image finding: signs and symptoms ("dyspnea", "cough")
+#: are what the patient reports. They set no label and make no image→concept edge.
+NOT_IMAGE_TUIS = frozenset({"T184"})
+
 
 @dataclass(frozen=True, slots=True)
 class SectionSpan:

@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Literal
 
 from medkg.errors import ConfigError
-from medkg.extract.types import IMAGE_SECTIONS, Section
+from medkg.extract.types import IMAGE_SECTIONS, NOT_IMAGE_TUIS, Section
 
 #: Ontology relations kept by default (see :mod:`medkg.graph.relations` for the inverse policy).
 DEFAULT_RELATIONS = ("isa", "part_of", "finding_site", "associated_with")
@@ -90,7 +90,7 @@ class GraphOptions:
     ontology_scope: OntologyScope = "neighbours"
     report_relations: bool = True
     store_text: bool = True
-    excluded_semantic_types: frozenset[str] = frozenset({"T184"})
+    excluded_semantic_types: frozenset[str] = NOT_IMAGE_TUIS
     drop_neutral: bool = False
     anatomy_edges: AnatomyEdges = "findings"
 
@@ -121,7 +121,7 @@ class GraphOptions:
         """MEDMKG's choices: one frontal image per study, 25 excluded semantic types, no neutral."""
         base = cls(
             image_policy="one_frontal",
-            excluded_semantic_types=MEDMKG_EXCLUDED_TUIS | {"T184"},
+            excluded_semantic_types=MEDMKG_EXCLUDED_TUIS | NOT_IMAGE_TUIS,
             drop_neutral=True,
         )
         return replace(base, **overrides)

@@ -65,7 +65,8 @@ def test_pseudo_headers_wet_read_and_new_header_names():
             "NOTIFICATION: Discussed with Dr. ___.\nRECOMMENDATION(S): CT.\n"
             "FINDINGS AND IMPRESSION: Clear lungs.")
     assert [(sec, header) for sec, header, _ in _sections(text)] == [
-        ("findings", "WET READ: ___ 9:22 PM"), ("technique", "EXAMINATION:"), ("indication", "CLINICAL INFORMATION:"),
+        ("findings", "WET READ: ___ 9:22 PM"), ("technique", "EXAMINATION:"),
+        ("indication", "CLINICAL INFORMATION:"),
         ("findings", "PA AND LATERAL CHEST RADIOGRAPH:"), ("notification", "NOTIFICATION:"),
         ("recommendation", "RECOMMENDATION(S):"), ("findings", "FINDINGS AND IMPRESSION:"),
     ]
@@ -76,7 +77,8 @@ def test_pseudo_headers_wet_read_and_new_header_names():
 def test_one_column_with_a_whole_report_reads_like_the_report(seed):
     as_text, as_column = seed.extract(UNHEADED, "r"), seed.extract({"text": UNHEADED}, "r")
     assert as_column == as_text
-    assert [(m.name, m.section, m.assertion.value) for m in as_column.mentions if m.section is Section.FINDINGS] == [
+    findings = [m for m in as_column.mentions if m.section is Section.FINDINGS]
+    assert [(m.name, m.section, m.assertion.value) for m in findings] == [
         ("Cardiomegaly", Section.FINDINGS, "present"),
         ("Pleural Effusion", Section.FINDINGS, "present"),
         ("Endotracheal tube", Section.FINDINGS, "present"),
@@ -86,18 +88,21 @@ def test_one_column_with_a_whole_report_reads_like_the_report(seed):
     text, spans = combine_sections({"impression": "Normal.", "note": "INDICATION: Cough.\nFINDINGS: Clear."})
     assert text == "IMPRESSION: Normal.\n\nINDICATION: Cough.\nFINDINGS: Clear."
     assert [(s.section.value, text[s.start : s.end].strip()) for s in spans] == [
-        ("impression", "IMPRESSION: Normal."), ("indication", "INDICATION: Cough."), ("findings", "FINDINGS: Clear."),
+        ("impression", "IMPRESSION: Normal."), ("indication", "INDICATION: Cough."), ("findings",
+         "FINDINGS: Clear."),
     ]
 
 
 def test_symptoms_and_clinical_questions_set_no_label(seed):
     assert _labels(seed, UNHEADED) == {"Cardiomegaly": 1, "Pleural Effusion": 1, "Support Devices": 1}
-    text = "FINDINGS: Lungs are clear. Recommend CT to evaluate for a mass. Follow-up to assess for pneumonia."
+    text = ("FINDINGS: Lungs are clear. Recommend CT to evaluate for a mass. "
+            "Follow-up to assess for pneumonia.")
     assert _labels(seed, text) == {"No Finding": 1, "Lung Opacity": 0}
 
 
 @pytest.mark.parametrize("text, expected", [
-    ("ET tube tip is 4 cm above the carina. NG tube in the stomach.", ["Endotracheal tube", "Nasogastric tube"]),
+    ("ET tube tip is 4 cm above the carina. NG tube in the stomach.",
+     ["Endotracheal tube", "Nasogastric tube"]),
     ("Enteric tube and Dobhoff tube are in place. OG tube removed.", ["Nasogastric tube", "Nasogastric tube",
                                                                      "Nasogastric tube"]),
     ("Left PICC ends in the SVC. Swan-Ganz catheter in the pulmonary artery.",
@@ -163,7 +168,8 @@ def test_chexpert_vocabulary(seed, text, expected):
 
 
 def test_chestxray14_keeps_open_i_conventions(seed):
-    cx14 = {"findings": "Atelectasis versus pneumonia. Probable small effusion. Nodular opacity. Small hiatal hernia."}
+    cx14 = {"findings": "Atelectasis versus pneumonia. Probable small effusion. Nodular opacity. "
+                        "Small hiatal hernia."}
     assert _labels(seed, cx14, "chestxray14") == {
         "Atelectasis": 1, "Pneumonia": 1, "Effusion": 1, "Hernia": 1}
     assert _labels(seed, {"findings": "Right lower lobe infection."}, "chestxray14") == {}
@@ -176,7 +182,8 @@ def test_empty_reports_are_not_errors(seed, tmp_path):
     src.write_text("uid,indication,findings,impression\na,Cough.,,\nb,,No effusion.,\n", encoding="utf-8")
     out = tmp_path / "out.csv"
     proc = subprocess.run([sys.executable, "-m", "medkg", "label", str(src), "--id-column", "uid",
-                           "--text-columns", "findings,impression", "--schema", "chexpert", "--output", str(out)],
+                           "--text-columns", "findings,impression", "--schema", "chexpert", "--output",
+                           str(out)],
                           capture_output=True, text=True, cwd=REPO)
     assert proc.returncode == 0, proc.stderr
     rows = {r["uid"]: {k: v for k, v in r.items() if v and k != "uid"} for r in csv.DictReader(out.open())}
@@ -200,8 +207,8 @@ def test_eval_labels_command(tmp_path):
                                          "f1": 0.8}
     assert (result.uncertain.f1, result.negative.f1) == (1.0, 1.0)
     assert dict(result.errors) == {"missed positive/Edema": ["s2"]}
-    proc = subprocess.run([sys.executable, "-m", "medkg", "eval", "labels", str(gold), "--reports", str(reports)],
-                          capture_output=True, text=True, cwd=REPO)
+    cmd = [sys.executable, "-m", "medkg", "eval", "labels", str(gold), "--reports", str(reports)]
+    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=REPO)
     assert proc.returncode == 0, proc.stderr
     last = json.loads(proc.stdout.strip().splitlines()[-1])
     assert last["positive_micro"]["f1"] == 0.8 and last["errors"] == {"missed positive/Edema": 1}
