@@ -20,7 +20,7 @@ conventions read as uncertain.
 Examples
 --------
 >>> from medkg.ontology.model import Concept, Ontology
->>> from medkg.extract.vocabulary import Vocabulary
+>>> from medkg.link.vocabulary import Vocabulary
 >>> onto = Ontology.from_parts([Concept("C0032227", "Pleural effusion")])
 >>> ann = SentenceAnnotator.build(onto, Vocabulary.build(onto))
 >>> ann.annotate("No left pleural effusion.")
@@ -38,9 +38,9 @@ from medkg.extract.context import ContextMatcher
 from medkg.extract.matcher import ConceptMatcher, RuleMatcher, all_rules
 from medkg.extract.modifiers import may_have_modifiers, modifiers
 from medkg.extract.relations import ANATOMY_TUIS
-from medkg.extract.text import fold
+from medkg.link.text import fold
 from medkg.extract.types import Assertion
-from medkg.extract.vocabulary import Vocabulary
+from medkg.link.vocabulary import Vocabulary
 from medkg.ontology.model import Ontology
 
 #: Methods of rule hits, which beat dictionary hits they overlap.

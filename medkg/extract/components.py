@@ -36,7 +36,7 @@ from medkg.extract.pipeline import Extractor
 from medkg.extract.scope import report_scope
 from medkg.extract.sections import find_sections
 from medkg.extract.sentences import split_sentences
-from medkg.extract.text import fold
+from medkg.link.text import fold
 
 SPANS_KEY = "medkg"
 SECTIONS_KEY = "medkg_sections"

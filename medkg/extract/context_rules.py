@@ -1,6 +1,6 @@
 """Assertion triggers (ConText-style), as data.
 
-Each trigger is a phrase in folded form (:func:`medkg.extract.text.fold_phrase`), the flags it sets
+Each trigger is a phrase in folded form (:func:`medkg.link.text.fold_phrase`), the flags it sets
 and its direction: ``FWD`` applies to findings after it, ``BWD`` to findings before it, ``BOTH`` to
 either side. ``PSEUDO`` triggers ("no change") are matched so that the shorter trigger inside them
 ("no") does not fire; ``TERM`` phrases end every scope that crosses them ("but", "however").

@@ -1,6 +1,6 @@
 """Dictionary and composite-rule matching over folded report text.
 
-:class:`ConceptMatcher` finds every surface form of a :class:`~medkg.extract.vocabulary.Vocabulary`
+:class:`ConceptMatcher` finds every surface form of a :class:`~medkg.link.vocabulary.Vocabulary`
 with one Aho-Corasick pass, longest match first, whole words only. :class:`RuleMatcher` applies
 :data:`~medkg.extract.phrases.COMPOSITE_RULES` ("heart size is enlarged").
 
@@ -10,8 +10,8 @@ the report text; ``assertion`` is fixed by a rule or ``None``, ``focus`` is wher
 Examples
 --------
 >>> from medkg.ontology.model import Concept, Ontology
->>> from medkg.extract.text import fold
->>> from medkg.extract.vocabulary import Vocabulary
+>>> from medkg.link.text import fold
+>>> from medkg.link.vocabulary import Vocabulary
 >>> vocab = Vocabulary.build(Ontology.from_parts([Concept("C0032227", "Pleural effusion")]))
 >>> ConceptMatcher(vocab).find(fold("Small pleural effusions."))
 [(6, 23, 'C0032227', 'exact', None, 6, 1.0)]
@@ -25,9 +25,9 @@ from collections.abc import Iterable
 import ahocorasick
 
 from medkg.extract.phrases import CLEAR_LUNG_PREDICATES, COMPOSITE_RULES, CompositeRule
-from medkg.extract.text import fold_phrase
+from medkg.link.text import fold_phrase
 from medkg.extract.types import Assertion
-from medkg.extract.vocabulary import Vocabulary
+from medkg.link.vocabulary import Vocabulary
 
 Hit = tuple[int, int, str, str, "Assertion | None", int, float]
 
@@ -45,7 +45,7 @@ class ConceptMatcher:
         self.size = len(auto)
 
     def find(self, folded: str) -> list[Hit]:
-        """Matches in ``folded`` (see :func:`~medkg.extract.text.fold`), as report offsets."""
+        """Matches in ``folded`` (see :func:`~medkg.link.text.fold`), as report offsets."""
         if not self.size:
             return []
         out: list[Hit] = []
@@ -90,7 +90,7 @@ class RuleMatcher:
         self._anchors = frozenset().union(*(a for _, _, a in self.rules))
 
     def find_sentence(self, folded: str) -> list[Hit]:
-        """Rule matches in one folded sentence (:func:`~medkg.extract.text.fold` of it)."""
+        """Rule matches in one folded sentence (:func:`~medkg.link.text.fold` of it)."""
         return self.find(folded, ((0, len(folded) - 2),))
 
     def find(self, folded: str, sentences) -> list[Hit]:

@@ -18,9 +18,9 @@ from medkg.extract.relations import find_relations
 from medkg.extract.scope import opacity_family, report_scope
 from medkg.extract.sections import combine_sections, find_sections
 from medkg.extract.sentences import split_sentences
-from medkg.extract.text import fold
+from medkg.link.text import fold
 from medkg.extract.types import Assertion, Mention, ReportExtraction, Section, SectionSpan, SentenceSpan
-from medkg.extract.vocabulary import Vocabulary
+from medkg.link.vocabulary import Vocabulary
 from medkg.ontology.model import Ontology
 
 log = logging.getLogger(__name__)
@@ -116,10 +116,13 @@ class Extractor:
 
             self._abbrev = AbbreviationMatcher(ontology)
         if fuzzy:
+            from medkg.extract.context_rules import trigger_table
             from medkg.link.fuzzy import FuzzyLinker
 
             kwargs = {} if fuzzy_threshold is None else {"threshold": fuzzy_threshold}
-            self._fuzzy = FuzzyLinker.from_vocabulary(self.vocabulary, ontology, **kwargs)
+            self._fuzzy = FuzzyLinker.from_vocabulary(
+                self.vocabulary, ontology, reserved=trigger_table(), **kwargs
+            )
         self._annotator = SentenceAnnotator.build(
             ontology, self.vocabulary, opacity_cui=opacity_cui, abbreviations=self._abbrev,
             fuzzy=self._fuzzy, cache_size=cache_size,

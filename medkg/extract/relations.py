@@ -9,7 +9,7 @@
 
 Examples
 --------
->>> from medkg.extract.text import fold
+>>> from medkg.link.text import fold
 >>> from medkg.extract.types import Mention, Section
 >>> ms = [Mention("C1", "opacity", "opacity", 0, 7, Section.FINDINGS, 0, semantic_types=("T033",)),
 ...       Mention("C2", "pneumonia", "pneumonia", 25, 34, Section.FINDINGS, 0, semantic_types=("T047",))]
@@ -86,7 +86,7 @@ def find_relations(folded: str, mentions, ontology=None) -> list[MentionRelation
     Parameters
     ----------
     folded:
-        :func:`medkg.extract.text.fold` of the report text (padded by one space each side).
+        :func:`medkg.link.text.fold` of the report text (padded by one space each side).
     mentions:
         The report's mentions, sorted by ``start``.
     ontology:
@@ -98,7 +98,7 @@ def find_relations(folded: str, mentions, ontology=None) -> list[MentionRelation
 
     Examples
     --------
-    >>> from medkg.extract.text import fold
+    >>> from medkg.link.text import fold
     >>> from medkg.extract.types import Mention, Section
     >>> ms = [Mention("C1", "granuloma", "granuloma", 0, 9, Section.FINDINGS, 0, semantic_types=("T046",)),
     ...       Mention("C2", "lung", "lung", 17, 21, Section.FINDINGS, 0, semantic_types=("T023",))]

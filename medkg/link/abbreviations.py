@@ -9,7 +9,7 @@ for the rest of that report.
 Examples
 --------
 >>> from medkg.ontology.model import Concept, Ontology
->>> from medkg.extract.text import fold
+>>> from medkg.link.text import fold
 >>> onto = Ontology.from_parts([Concept("C0018802", "Congestive heart failure")])
 >>> AbbreviationMatcher(onto).find("History of CHF.", fold("History of CHF."))
 [(11, 14, 'C0018802', 'abbreviation', None, 11, 1.0)]
@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 
-from medkg.extract.text import fold_phrase
+from medkg.link.text import fold_phrase
 from medkg.ontology.model import Ontology
 
 #: Abbreviation (as written) → candidate long forms, most likely first.

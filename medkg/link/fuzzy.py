@@ -11,8 +11,8 @@ product, which is ~25 times dearer; the outcome is the same. Answers are cached 
 Examples
 --------
 >>> from medkg.ontology.model import Concept, Ontology
->>> from medkg.extract.vocabulary import Vocabulary
->>> from medkg.extract.text import fold
+>>> from medkg.link.vocabulary import Vocabulary
+>>> from medkg.link.text import fold
 >>> onto = Ontology.from_parts([Concept("C0032326", "Pneumothorax")])
 >>> linker = FuzzyLinker.from_vocabulary(Vocabulary.build(onto), onto)
 >>> [(h[0], h[1], h[2]) for h in linker.find(fold("No pneumothoraks."), [])]
@@ -22,12 +22,14 @@ Examples
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from rapidfuzz import fuzz, process
 
 from medkg.extract.context_rules import trigger_table
-from medkg.extract.vocabulary import Vocabulary
+from medkg.link.vocabulary import Vocabulary
 from medkg.link.candidates import CandidateIndex
+from medkg.link.vocabulary import Vocabulary
 from medkg.ontology.model import Ontology
 
 MIN_LENGTH = 6
@@ -89,12 +91,21 @@ class FuzzyLinker:
 
     @classmethod
     def from_vocabulary(
-        cls, vocabulary: Vocabulary, ontology: Ontology | None = None, **kwargs
+        cls,
+        vocabulary: Vocabulary,
+        ontology: Ontology | None = None,
+        *,
+        reserved: Iterable[str] = (),
+        **kwargs,
     ) -> FuzzyLinker:
-        """Index every dictionary surface form of at most two words (the index is built lazily)."""
+        """Index every dictionary surface form of at most two words (the index is built lazily).
+
+        Words of the dictionary, :data:`COMMON_WORDS` and the words of ``reserved`` phrases (the
+        extractor passes its assertion triggers) are never taken for misspellings.
+        """
         pairs = [(form, cui) for form, cui in vocabulary.concept_forms().items() if form.count(" ") <= 1]
         known = vocabulary.words() | COMMON_WORDS
-        for phrase in trigger_table():
+        for phrase in reserved:
             known.update(phrase.split())
         return cls(pairs, known, **kwargs)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from medkg.extract.relations import find_relations, is_anatomy
-from medkg.extract.text import fold
+from medkg.link.text import fold
 from medkg.extract.types import Assertion, Mention, Section
 
 OPACITY = ("MKG:HP_0031457", "Pulmonary opacity", ("T033",))
