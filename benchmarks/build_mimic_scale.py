@@ -28,7 +28,7 @@ from medkg.datasets import read
 from medkg.demo import openi_archive
 from medkg.extract import Extractor
 from medkg.graph import NafSettings
-from medkg.graph.workflow import build_store, cpu_now
+from medkg.workflows import build_store, cpu_now
 from medkg.ontology import load
 from medkg.store.ladybug import LadybugStore
 

@@ -17,7 +17,7 @@ from medkg.datasets import read
 from medkg.demo import openi_archive
 from medkg.extract import Extractor
 from medkg.graph import GraphOptions, NafSettings
-from medkg.graph.workflow import build_store, cpu_now
+from medkg.workflows import build_store, cpu_now
 from medkg.ontology import load
 
 MEDMKG = {"images": 4868, "concepts": 3149, "triples": 35387, "relation types": 262}

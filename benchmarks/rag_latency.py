@@ -130,7 +130,7 @@ def mimic(args) -> None:
     from medkg.datasets import read
     from medkg.extract import Extractor
     from medkg.graph import NafSettings
-    from medkg.graph.workflow import build_store, cpu_now
+    from medkg.workflows import build_store, cpu_now
     from medkg.ontology import load
 
     onto = load()

@@ -139,7 +139,7 @@ def run(
     from itertools import islice
 
     from medkg.graph.naf import NafSettings
-    from medkg.graph.workflow import build_store
+    from medkg.workflows import build_store
     from medkg.store.ladybug import LadybugStore
 
     out = Path(out)

@@ -55,7 +55,7 @@ def extract_cmd(
     ontology: OntologyPath = None,
 ) -> None:
     """Extract linked, asserted concept mentions: one JSON object per report."""
-    from medkg.extract.batch import run
+    from medkg.workflows import run_batch as run
 
     stats = run(input, output, id_column=id_column, text_columns=_columns(text_columns),
                 extractor=_extractor(ontology, not no_fuzzy), mode="extract", workers=workers,
@@ -76,7 +76,7 @@ def label_cmd(
     ontology: OntologyPath = None,
 ) -> None:
     """Label reports: one CSV row per report, 1 / 0 / -1 / empty per label."""
-    from medkg.extract.batch import run
+    from medkg.workflows import run_batch as run
 
     stats = run(input, output, id_column=id_column, text_columns=_columns(text_columns),
                 extractor=_extractor(ontology, not no_fuzzy), mode="label", schema=schema,

@@ -1,6 +1,6 @@
 """``medkg build | stats | cypher | export``: build a graph into the embedded store and use it.
 
-Each command wraps one Python function: :func:`medkg.graph.workflow.build_store`,
+Each command wraps one Python function: :func:`medkg.workflows.build`,
 :func:`medkg.graph.stats`, :meth:`LadybugStore.cypher` and :func:`medkg.graph.export`.
 """
 
@@ -36,37 +36,6 @@ def _table(rows: list[tuple[str, str]], header: tuple[str, str] = ("", "")) -> s
     return "\n".join(lines)
 
 
-def _records(name: str, data: Path, on_error: str | None = None, rejects: Path | None = None):
-    """The dataset's records, streamed; ``on_error``/``rejects`` override the recipe's when given."""
-    import medkg.datasets as datasets
-
-    read = getattr(datasets, "read", None)
-    if read is None:
-        raise ConfigError(
-            "medkg.datasets.read is not available in this installation",
-            hint="update medkg; dataset readers (Open-i, MIMIC-CXR, generic) provide it",
-        )
-    policy: dict[str, Any] = {}
-    if on_error is not None:
-        policy["on_error"] = on_error
-    if rejects is not None:
-        policy["rejects"] = str(rejects)
-    return read(name, data, **policy)
-
-
-def _check_dask_options(incremental: bool, encoder_spec: str) -> None:
-    if incremental:
-        raise ConfigError(
-            "--add is not supported with --engine dask",
-            hint="build the whole input with dask, or add reports with --engine local",
-        )
-    if encoder_spec != "none":
-        raise ConfigError(
-            "--encoder is not supported with --engine dask",
-            hint="build with dask, then embed images with --engine local --encoder ...",
-        )
-
-
 def print_stats(st, naf_report=None) -> None:
     typer.echo(_table(st.rows(), ("graph", "count")))
     if st.concepts_by_semantic_type:
@@ -90,7 +59,9 @@ def register(app: typer.Typer) -> None:
             bool, typer.Option("--no-naf", help="No NaF, even if the recipe applies it.")
         ] = False,
         naf_budget: Annotated[int | None, typer.Option("--naf-budget", help="Keep at most N images.")] = None,
-        naf_k: Annotated[int, typer.Option("--naf-k", help="Cover every concept by k images.")] = 1,
+        naf_k: Annotated[
+            int | None, typer.Option("--naf-k", help="Cover every concept by k images (default 1).")
+        ] = None,
         workers: Annotated[int, typer.Option("--workers", help="Extraction processes.")] = 1,
         preset: Annotated[
             str | None,
@@ -150,74 +121,35 @@ def register(app: typer.Typer) -> None:
             typer.Option("--rejects", help="JSONL file of skipped records and why (--on-error skip)."),
         ] = None,
     ) -> None:
-        """Build a knowledge graph from a dataset into an embedded store (atomic swap)."""
-        from dataclasses import replace
+        """Build a knowledge graph from a dataset into an embedded store (atomic swap).
 
+        One call: :func:`medkg.workflows.build` with the same options.
+        """
         from tqdm import tqdm
 
-        from medkg.datasets import load_recipe
-        from medkg.graph.embed import encoder_from_spec
-        from medkg.graph.naf import NafSettings
-        from medkg.graph.options import options_from_settings
-        from medkg.graph.workflow import build_store
+        from medkg.workflows import build
 
-        settings = dict(load_recipe(recipe).graph_options)
-        if preset is not None:
-            settings["preset"] = preset
-        options, naf_dict = options_from_settings(settings)
-        if no_text:
-            options = replace(options, store_text=False)
-        if anatomy_edges is not None:
-            options = replace(options, anatomy_edges=anatomy_edges)
-        if no_naf:
-            naf_dict = None
-        elif naf_on or naf_budget is not None or naf_k != 1:
-            naf_dict = {
-                **(naf_dict or {}),
-                "k": naf_k,
-                **({"budget": naf_budget} if naf_budget is not None else {}),
-            }
-        naf_settings = NafSettings(**naf_dict) if naf_dict is not None else None
-        if engine not in ("local", "dask"):
-            raise ConfigError(f"unknown --engine {engine!r}", hint="use local or dask")
-        if on_error not in (None, "raise", "skip"):
-            raise ConfigError(f"unknown --on-error {on_error!r}", hint="use raise or skip")
-        if engine == "dask":
-            _check_dask_options(incremental, encoder_spec)
-        elif scheduler is not None:
-            raise ConfigError("--scheduler needs --engine dask", hint="add --engine dask")
-        records = _records(recipe, data, on_error, rejects)
         with tqdm(desc="reports", unit=" reports", disable=None) as bar:
-            if engine == "dask":
-                from medkg.distributed import build_store_dask
-
-                result = build_store_dask(
-                    records,
-                    out,
-                    ontology=ontology,  # a path: every worker loads it itself
-                    options=options,
-                    naf_settings=naf_settings,
-                    scheduler=scheduler,
-                    n_workers=workers,
-                    progress=bar.update,
-                )
-            else:
-                onto = None
-                if ontology is not None:
-                    from medkg.ontology import load
-
-                    onto = load(ontology)
-                result = build_store(
-                    records,
-                    out,
-                    ontology=onto,
-                    options=options,
-                    naf_settings=naf_settings,
-                    workers=workers,
-                    incremental=incremental,
-                    progress=bar.update,
-                    encoder=encoder_from_spec(encoder_spec),
-                )
+            result = build(
+                recipe,
+                data,
+                out,
+                engine=engine,
+                workers=workers,
+                preset=preset,
+                naf=False if no_naf else (True if naf_on else None),
+                naf_budget=naf_budget,
+                naf_k=naf_k,
+                ontology=ontology,
+                store_text=False if no_text else None,
+                anatomy_edges=anatomy_edges,
+                incremental=incremental,
+                encoder=encoder_spec,
+                scheduler=scheduler,
+                on_error=on_error,
+                rejects=rejects,
+                progress=bar.update,
+            )
         print_stats(result.stats, result.naf)
         if result.embeddings is not None:
             e = result.embeddings
@@ -225,7 +157,7 @@ def register(app: typer.Typer) -> None:
                 f"\nimage embeddings ({e.encoder}): {e.encoded} encoded, {e.reused} reused, "
                 f"{e.no_file} without a file, {e.failed} unreadable"
             )
-        cpu = getattr(result, "cpu_seconds", {}) or {}
+        cpu = result.cpu_seconds
         times = [
             (k, f"{v:.2f} s" + (f"  (CPU {cpu[k]:.2f} s)" if k in cpu else ""))
             for k, v in result.seconds.items()

@@ -11,13 +11,16 @@ from __future__ import annotations
 import inspect
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from medkg.datasets.generic import read_generic
 from medkg.datasets.mimic_cxr import read_mimic_cxr
 from medkg.datasets.openi import read_openi
 from medkg.datasets.types import ReportRecord
 from medkg.errors import ConfigError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from medkg.datasets.recipes import Recipe
 
 
 def read_medmkg(path: str | Path, *, reader: str | None = None, **options: Any) -> Iterator[ReportRecord]:
@@ -42,14 +45,15 @@ READERS: dict[str, Callable[..., Iterator[ReportRecord]]] = {
 }
 
 
-def read(name_or_recipe: str | Path, path: str | Path, **options: Any) -> Iterator[ReportRecord]:
+def read(name_or_recipe: str | Path | Recipe, path: str | Path, **options: Any) -> Iterator[ReportRecord]:
     """Stream the reports of a dataset as :class:`~medkg.datasets.types.ReportRecord`.
 
     Parameters
     ----------
     name_or_recipe:
-        A recipe name (``"openi"``, ``"mimic-cxr"``, ``"generic"``, ``"medmkg"``) or the path of a
-        recipe file; its ``reader_options`` are the defaults.
+        A recipe name (``"openi"``, ``"mimic-cxr"``, ``"generic"``, ``"medmkg"``), the path of a
+        recipe file, or a :class:`~medkg.datasets.recipes.Recipe`; its ``reader_options`` are the
+        defaults.
     path:
         The dataset (file or directory; see each reader).
     **options:
@@ -67,9 +71,9 @@ def read(name_or_recipe: str | Path, path: str | Path, **options: Any) -> Iterat
     >>> next(records).report_id  # doctest: +SKIP
     '1'
     """
-    from medkg.datasets.recipes import load_recipe
+    from medkg.datasets.recipes import Recipe, load_recipe
 
-    recipe = load_recipe(name_or_recipe)
+    recipe = name_or_recipe if isinstance(name_or_recipe, Recipe) else load_recipe(name_or_recipe)
     merged = {**recipe.reader_options, **options}
     reader = READERS[recipe.reader]
     try:

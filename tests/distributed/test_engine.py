@@ -14,11 +14,12 @@ pytest.importorskip("dask.distributed")
 from dask.distributed import Client, LocalCluster  # noqa: E402
 
 from medkg.datasets.types import ImageRecord, ReportRecord  # noqa: E402
-from medkg.distributed import ReaderSpec, build_graph_dask, build_store_dask  # noqa: E402
+from medkg.distributed import ReaderSpec, build_graph_dask  # noqa: E402
 from medkg.errors import ConfigError, GraphError, ParseError  # noqa: E402
 from medkg.extract import default_extractor  # noqa: E402
 from medkg.graph import GraphOptions, NafSettings, build_graph, checksum, naf  # noqa: E402
 from medkg.store.ladybug import LadybugStore  # noqa: E402
+from medkg.workflows import build_store_dask  # noqa: E402
 
 DEV = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "openi" / "dev.csv"
 COLUMNS = {

@@ -18,7 +18,7 @@ from medkg.datasets.types import ReportRecord
 from medkg.errors import GraphError, MedkgError
 from medkg.extract import Extractor
 from medkg.graph import GraphOptions, build_graph, export, exporters
-from medkg.graph.workflow import build_store
+from medkg.workflows import build_store
 from medkg.ontology import load
 from medkg.store.ladybug import LadybugStore
 
