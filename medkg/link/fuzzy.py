@@ -26,8 +26,6 @@ from collections.abc import Iterable
 
 from rapidfuzz import fuzz, process
 
-from medkg.extract.context_rules import trigger_table
-from medkg.link.vocabulary import Vocabulary
 from medkg.link.candidates import CandidateIndex
 from medkg.link.vocabulary import Vocabulary
 from medkg.ontology.model import Ontology
