@@ -139,8 +139,8 @@ def run(
     from itertools import islice
 
     from medkg.graph.naf import NafSettings
-    from medkg.workflows import build_store
     from medkg.store.ladybug import LadybugStore
+    from medkg.workflows import build_store
 
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
@@ -191,37 +191,13 @@ def _busiest_kept_image(kg) -> str:
 
 
 def draw_neighbourhood(kg, image_id: str, path: Path) -> Path:
-    """Draw an image node, its findings (coloured by relation) and its study as a PNG."""
-    import matplotlib
+    """Draw an image node, its findings (coloured by relation) and its study as a PNG at ``path``.
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    import networkx as nx
+    One drawing for the whole library: :func:`medkg.rag.picture.draw_subgraph`.
+    """
+    from medkg.graph.model import KnowledgeGraph
+    from medkg.rag.picture import draw_subgraph
 
-    colours = {"POSITIVE": "tab:green", "NEGATIVE": "tab:red", "UNCERTAIN": "tab:orange"}
-    g = nx.DiGraph()
-    if kg is not None:
-        for edge in kg.edges():
-            if edge.source != image_id and edge.target != image_id:
-                continue
-            src = edge.source if edge.source == image_id else f"study {edge.source}"
-            dst = kg.concepts[edge.target].name if edge.target in kg.concepts else edge.target
-            g.add_edge(src, dst, colour=colours.get(str(edge.type), "tab:gray"), label=str(edge.type))
-    fig, ax = plt.subplots(figsize=(9, 7))
-    if g.number_of_nodes():
-        pos = nx.shell_layout(g, [[image_id], [n for n in g if n != image_id]])
-        nx.draw_networkx_nodes(
-            g, pos, ax=ax, node_color=["tab:blue" if n == image_id else "lightgray" for n in g]
-        )
-        nx.draw_networkx_labels(g, pos, ax=ax, font_size=8)
-        nx.draw_networkx_edges(
-            g, pos, ax=ax, edge_color=[d["colour"] for _, _, d in g.edges(data=True)], arrows=True
-        )
-        labels = {(u, v): d["label"] for u, v, d in g.edges(data=True)}
-        nx.draw_networkx_edge_labels(g, pos, edge_labels=labels, ax=ax, font_size=7)
-    ax.set_title(f"Image {image_id}: findings (green present, red absent, orange uncertain)")
-    ax.axis("off")
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return path
+    title = f"Image {image_id}: findings (green present, red absent, orange uncertain)"
+    draw_subgraph(kg if kg is not None else KnowledgeGraph(), title=title).save(path)
+    return Path(path)
