@@ -7,10 +7,9 @@ bounded LRU cache keyed by the sentence text: radiology reports repeat sentences
 pneumothorax.", "The lungs are clear."), and a report is then mostly cache look-ups. The cache
 size bounds memory whatever the input size; ``cache_size=0`` turns it off.
 
-Results are compact tuples (no objects per mention), offsets relative to the sentence::
-
-    (start, end, cui, method, score, assertion, historical, hypothetical, laterality, severity, hedged,
-     partial)
+Results are :class:`Found` named tuples (no objects per mention), offsets relative to the
+sentence: ``(start, end, cui, method, score, assertion, historical, hypothetical, laterality,
+severity, hedged, partial)``.
 
 ``hedged`` is a level: ``0`` none, ``1`` a strong hedge ("likely", "suggests"), ``2`` a tentative
 one ("probable", "presumed"), ``3`` one of alternatives ("atelectasis or pneumonia", "effusion
@@ -23,8 +22,9 @@ Examples
 >>> from medkg.link.vocabulary import Vocabulary
 >>> onto = Ontology.from_parts([Concept("C0032227", "Pleural effusion")])
 >>> ann = SentenceAnnotator.build(onto, Vocabulary.build(onto))
->>> ann.annotate("No left pleural effusion.")
-((8, 24, 'C0032227', 'exact', 1.0, <Assertion.ABSENT: 'absent'>, False, False, 'left', None, 0, False),)
+>>> [found] = ann.annotate("No left pleural effusion.")
+>>> found.cui, found.assertion, found.laterality, found.hedged
+('C0032227', <Assertion.ABSENT: 'absent'>, 'left', 0)
 """
 
 from __future__ import annotations
@@ -32,14 +32,16 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from functools import lru_cache
+from typing import NamedTuple
 
 from medkg.extract import context_rules as R
 from medkg.extract.context import ContextMatcher
 from medkg.extract.matcher import ConceptMatcher, RuleMatcher, all_rules
 from medkg.extract.modifiers import may_have_modifiers, modifiers
 from medkg.extract.relations import ANATOMY_TUIS
-from medkg.link.text import fold
 from medkg.extract.types import Assertion
+from medkg.link.hits import Hit
+from medkg.link.text import fold
 from medkg.link.vocabulary import Vocabulary
 from medkg.ontology.model import Ontology
 
@@ -49,9 +51,31 @@ RULE_METHODS = frozenset({"rule", "qualifier", "descriptor"})
 #: Default number of distinct sentences kept (a few tens of MB at most).
 CACHE_SIZE = 200_000
 
-#: ``(start, end, cui, method, score, assertion, historical, hypothetical, laterality, severity,
-#: hedged, partial)``.
-Found = tuple
+
+
+class Found(NamedTuple):
+    """One mention of a sentence after assertion and modifiers (offsets relative to the sentence)."""
+
+    start: int
+    end: int
+    cui: str
+    method: str
+    score: float
+    assertion: Assertion
+    historical: bool
+    hypothetical: bool
+    laterality: str | None
+    severity: str | None
+    #: Hedge level: 0 none, 1 strong, :data:`TENTATIVE`, :data:`ALTERNATIVE`.
+    hedged: int
+    #: "Lungs otherwise clear": an absent opacity that covers only part of the lungs.
+    partial: bool
+
+
+#: Positions of :class:`Found` fields in the mutable rows :meth:`SentenceAnnotator.assert_hits`
+#: builds before freezing them.
+CUI, ASSERTION, HEDGED = (Found._fields.index(name) for name in ("cui", "assertion", "hedged"))
+_new = tuple.__new__
 
 #: Words that make a "lungs are clear" statement cover only part of the lungs.
 PARTIAL_CUES = re.compile(
@@ -70,7 +94,6 @@ _ALT_GAP = re.compile(
 #: Most words between a differential word and the finding on either side.
 DIFF_WINDOW = 5
 
-Hit = tuple  # (start, end, cui, method, fixed assertion | None, focus, score), see matcher.py
 
 
 class SentenceAnnotator:
@@ -121,10 +144,6 @@ class SentenceAnnotator:
     def cache_info(self):
         """Hits, misses and size of the sentence cache (``None`` when it is off)."""
         return self.annotate.cache_info() if self.cache_size else None
-
-    def clear_cache(self) -> None:
-        if self.cache_size:
-            self.annotate.cache_clear()
 
     def _annotate(self, sentence: str) -> tuple[Found, ...]:
         return self.annotate_uncached(sentence)
@@ -199,7 +218,7 @@ class SentenceAnnotator:
             self._differentials(padded, triggers, out)
         if len(out) > 1 and _ALT_JOIN.search(sentence):
             self._alternatives(sentence, out)
-        return tuple(map(tuple, out))
+        return tuple([_new(Found, f) for f in out])
 
     def _alternatives(self, sentence: str, out: list[list]) -> None:
         """Findings offered as alternatives ("atelectasis or pneumonia", "atelectasis, effusion, or
@@ -207,7 +226,7 @@ class SentenceAnnotator:
         :data:`ALTERNATIVE`. A negated list ("no effusion or pneumothorax") is left alone.
         """
         anatomy = self.anatomy
-        found = [f for f in out if f[2] not in anatomy]
+        found = [f for f in out if f[CUI] not in anatomy]
         run: list[list] = found[:1]
         joined = False
         for prev, f in zip(found, found[1:], strict=False):
@@ -232,8 +251,8 @@ class SentenceAnnotator:
         for t_start, t_end, flags, _ in triggers:
             if not flags & R.DIFF:
                 continue
-            left = [f for f in out if f[1] + 1 <= t_start and f[2] not in anatomy]
-            right = [f for f in out if f[0] + 1 >= t_end and f[2] not in anatomy]
+            left = [f for f in out if f[1] + 1 <= t_start and f[CUI] not in anatomy]
+            right = [f for f in out if f[0] + 1 >= t_end and f[CUI] not in anatomy]
             if not left or not right:
                 continue
             a, b = left[-1], right[0]
@@ -241,15 +260,15 @@ class SentenceAnnotator:
             if any(_DIFF_BREAK.search(gap) or len(gap.split()) > DIFF_WINDOW for _, gap in sides):
                 continue
             for f, _ in sides:
-                if f[5] is Assertion.PRESENT:
-                    f[10] = ALTERNATIVE
+                if f[ASSERTION] is Assertion.PRESENT:
+                    f[HEDGED] = ALTERNATIVE
 
 
 def _mark_alternatives(run: list[list], joined: bool) -> None:
     if joined and len(run) > 1:
         for f in run:
-            if f[5] is Assertion.PRESENT:
-                f[10] = ALTERNATIVE
+            if f[ASSERTION] is Assertion.PRESENT:
+                f[HEDGED] = ALTERNATIVE
 
 
 def anatomy_cuis(ontology: Ontology) -> frozenset[str]:

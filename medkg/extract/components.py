@@ -31,7 +31,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from medkg.errors import ExtractionError
-from medkg.extract.annotate import TENTATIVE
+from medkg.extract.annotate import TENTATIVE, Found
 from medkg.extract.pipeline import Extractor
 from medkg.extract.scope import report_scope
 from medkg.extract.sections import find_sections
@@ -150,11 +150,11 @@ class ContextComponent:
         founds = report_scope([s[0] for s in stored], [s[4] for s in stored], founds, ex.opacity_family)
         dropped = set()
         for (_, _, hits, row, _), found in zip(stored, founds, strict=True):
-            kept = {(f[0], f[1]): f for f in found}
+            kept = {(f.start, f.end): f for f in found}
             for span, hit in zip(row, hits, strict=True):
                 if span is None:
                     continue
-                f = kept.get((hit[0], hit[1]))
+                f = kept.get((hit.start, hit.end))
                 if f is None:  # a partial statement the report's own findings contradict
                     dropped.add((span.start, span.end, span.label))
                 else:
@@ -192,11 +192,11 @@ class ExtractorComponent:
         return doc
 
 
-def _set_context(span: Span, found: tuple) -> None:
-    assertion, hist, hypo, lat, sev, hedged, partial = found[5:]
-    span._.assertion, span._.historical, span._.hypothetical = assertion.value, hist, hypo
-    span._.laterality, span._.severity, span._.hedged = lat, sev, hedged > 0
-    span._.partial, span._.tentative = partial, hedged >= TENTATIVE
+def _set_context(span: Span, found: Found) -> None:
+    span._.assertion, span._.historical = found.assertion.value, found.historical
+    span._.hypothetical, span._.partial = found.hypothetical, found.partial
+    span._.laterality, span._.severity = found.laterality, found.severity
+    span._.hedged, span._.tentative = found.hedged > 0, found.hedged >= TENTATIVE
 
 
 @Language.factory("medkg_sections", default_config={"set_sentences": False})

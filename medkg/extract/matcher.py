@@ -4,7 +4,8 @@
 with one Aho-Corasick pass, longest match first, whole words only. :class:`RuleMatcher` applies
 :data:`~medkg.extract.phrases.COMPOSITE_RULES` ("heart size is enlarged").
 
-Both return ``Hit`` tuples ``(start, end, cui, method, assertion, focus, score)`` with offsets into
+Both return :class:`~medkg.link.hits.Hit` named tuples ``(start, end, cui, method, assertion, focus,
+score)`` with offsets into
 the report text; ``assertion`` is fixed by a rule or ``None``, ``focus`` is where context looks.
 
 Examples
@@ -14,7 +15,7 @@ Examples
 >>> from medkg.link.vocabulary import Vocabulary
 >>> vocab = Vocabulary.build(Ontology.from_parts([Concept("C0032227", "Pleural effusion")]))
 >>> ConceptMatcher(vocab).find(fold("Small pleural effusions."))
-[(6, 23, 'C0032227', 'exact', None, 6, 1.0)]
+[Hit(start=6, end=23, cui='C0032227', method='exact', assertion=None, focus=6, score=1.0)]
 """
 
 from __future__ import annotations
@@ -25,11 +26,10 @@ from collections.abc import Iterable
 import ahocorasick
 
 from medkg.extract.phrases import CLEAR_LUNG_PREDICATES, COMPOSITE_RULES, CompositeRule
-from medkg.link.text import fold_phrase
 from medkg.extract.types import Assertion
+from medkg.link.hits import Hit, new_hit
+from medkg.link.text import fold_phrase
 from medkg.link.vocabulary import Vocabulary
-
-Hit = tuple[int, int, str, str, "Assertion | None", int, float]
 
 
 class ConceptMatcher:
@@ -55,7 +55,7 @@ class ConceptMatcher:
             if not cui:  # a swallow form: hides the names inside it
                 continue
             start = end - length  # report offset of the first character
-            out.append((start, end, cui, "exact", None, start, 1.0))
+            out.append(new_hit(Hit, (start, end, cui, "exact", None, start, 1.0)))
         return out
 
 
@@ -117,7 +117,7 @@ class RuleMatcher:
                         continue
                     taken.append((start, end))
                     focus = (m.start("p1") if m.group("p1") else m.start("p2")) - 1
-                    out.append((start, end, rule.cui, rule.method, rule.assertion, focus, 1.0))
+                    out.append(new_hit(Hit, (start, end, rule.cui, rule.method, rule.assertion, focus, 1.0)))
         return out
 
 

@@ -12,14 +12,14 @@ import logging
 from collections.abc import Iterable, Iterator, Mapping
 
 from medkg.errors import ExtractionError
-from medkg.extract.annotate import CACHE_SIZE, TENTATIVE, SentenceAnnotator
+from medkg.extract.annotate import CACHE_SIZE, TENTATIVE, Found, SentenceAnnotator
 from medkg.extract.phrases import BLOCKED_FORMS, EXTRA_BY_NAME, EXTRA_SYNONYMS, SWALLOW_FORMS
 from medkg.extract.relations import find_relations
 from medkg.extract.scope import opacity_family, report_scope
 from medkg.extract.sections import combine_sections, find_sections
 from medkg.extract.sentences import split_sentences
-from medkg.link.text import fold
 from medkg.extract.types import Assertion, Mention, ReportExtraction, Section, SectionSpan, SentenceSpan
+from medkg.link.text import fold
 from medkg.link.vocabulary import Vocabulary
 from medkg.ontology.model import Ontology
 
@@ -199,7 +199,8 @@ class Extractor:
         text, sections = self._prepare(report, report_id)
         sentences = split_sentences(text, sections)
         return [
-            (f[2], sent.section, f[5], f[7], label_flags(f[3], f[9], f[10] >= TENTATIVE))
+            (f.cui, sent.section, f.assertion, f.hypothetical,
+             label_flags(f.method, f.severity, f.hedged >= TENTATIVE))
             for sent, found in zip(sentences, self._annotate(text, sentences), strict=True)
             for f in found
         ]
@@ -232,7 +233,7 @@ class Extractor:
             )
         return text, sections
 
-    def _annotate(self, text: str, sentences: tuple[SentenceSpan, ...]) -> list[tuple]:
+    def _annotate(self, text: str, sentences: tuple[SentenceSpan, ...]) -> list[tuple[Found, ...]]:
         """Per sentence, its compact mentions (:mod:`medkg.extract.annotate`), cached by sentence
         text, then the report-level scope rules (:func:`medkg.extract.scope.report_scope`)."""
         texts = [text[s.start : s.end] for s in sentences]

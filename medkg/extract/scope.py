@@ -18,13 +18,14 @@ Everything else about a mention depends only on its sentence (and is cached per 
 
 Examples
 --------
+>>> from medkg.extract.annotate import Found
 >>> from medkg.extract.types import Assertion as A, Section
 >>> texts = ["Lungs clear without fibrosis.", "Effusion or pneumothorax."]
->>> founds = [((21, 28, "F", "exact", 1.0, A.ABSENT, False, False, None, None, False, False),),
-...           ((0, 8, "E", "exact", 1.0, A.PRESENT, False, False, None, None, False, False),
-...            (12, 24, "P", "exact", 1.0, A.PRESENT, False, False, None, None, False, False))]
+>>> founds = [(Found(21, 28, "F", "exact", 1.0, A.ABSENT, False, False, None, None, 0, False),),
+...           (Found(0, 8, "E", "exact", 1.0, A.PRESENT, False, False, None, None, 0, False),
+...            Found(12, 24, "P", "exact", 1.0, A.PRESENT, False, False, None, None, 0, False))]
 >>> out = report_scope(texts, [Section.FINDINGS] * 2, founds, frozenset())
->>> [f[5].value for f in out[1]]
+>>> [f.assertion.value for f in out[1]]
 ['absent', 'absent']
 """
 
@@ -63,14 +64,14 @@ def opacity_family(ontology) -> frozenset[str]:
 
 
 def report_scope(texts, sections, founds, family: frozenset[str]):
-    """Per-sentence found tuples (:mod:`medkg.extract.annotate`) after the report-level rules.
+    """Per-sentence :class:`~medkg.extract.annotate.Found` mentions after the report-level rules.
 
     Parameters
     ----------
     texts, sections:
         Each sentence's text and section.
     founds:
-        Each sentence's found tuples (offsets relative to the sentence).
+        Each sentence's ``Found`` mentions (offsets relative to the sentence).
     family:
         :func:`opacity_family` of the ontology.
 
@@ -83,35 +84,34 @@ def report_scope(texts, sections, founds, family: frozenset[str]):
     for i in range(1, len(founds)):
         if len(founds[i]) > 1 and founds[i - 1] and sections[i] == sections[i - 1]:
             if _continues_negation(texts[i - 1], founds[i - 1][-1], texts[i], founds[i]):
-                founds[i] = tuple(_with(_with(f, 5, Assertion.ABSENT), 10, 0) for f in founds[i])
-    if any(f[11] for found in founds for f in found):
+                founds[i] = tuple(f._replace(assertion=Assertion.ABSENT, hedged=0) for f in founds[i])
+    if any(f.partial for found in founds for f in found):
         exception = any(
-            f[2] in family and f[5] is not Assertion.ABSENT and not f[7] and not f[11]
+            f.cui in family and f.assertion is not Assertion.ABSENT and not f.hypothetical and not f.partial
             for sec, found in zip(sections, founds, strict=True) if sec in _IMAGE for f in found
         )
         if exception:
-            founds = [tuple(f for f in found if not f[11]) if any(f[11] for f in found) else found
+            founds = [tuple(f for f in found if not f.partial) if any(f.partial for f in found) else found
                       for found in founds]
     return founds
 
 
 def _continues_negation(prev_text: str, last, text: str, found) -> bool:
     """Whether sentence ``text`` is only an "or" list of findings continuing ``prev_text``'s negation."""
-    if last[5] is not Assertion.ABSENT or last[3] in _RULES or not _TAIL.fullmatch(prev_text, last[1]):
+    if last.assertion is not Assertion.ABSENT or last.method in _RULES:
         return False
-    if any(f[5] is not Assertion.PRESENT or 0 < f[10] < ALTERNATIVE for f in found):  # hedged, not "or"
+    if not _TAIL.fullmatch(prev_text, last.end):
         return False
-    if text[: found[0][0]].strip():
+    # hedged, not "or"
+    if any(f.assertion is not Assertion.PRESENT or 0 < f.hedged < ALTERNATIVE for f in found):
         return False
-    pos, joined = found[0][1], False
+    if text[: found[0].start].strip():
+        return False
+    pos, joined = found[0].end, False
     for f in found[1:]:
-        gap = text[pos : f[0]]
+        gap = text[pos : f.start]
         if not _LIST_GAP.fullmatch(gap):
             return False
         joined = joined or bool(gap.strip(" ,"))
-        pos = f[1]
+        pos = f.end
     return joined and _TAIL.fullmatch(text, pos) is not None
-
-
-def _with(found: tuple, index: int, value) -> tuple:
-    return found[:index] + (value,) + found[index + 1 :]

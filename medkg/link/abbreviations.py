@@ -11,14 +11,16 @@ Examples
 >>> from medkg.ontology.model import Concept, Ontology
 >>> from medkg.link.text import fold
 >>> onto = Ontology.from_parts([Concept("C0018802", "Congestive heart failure")])
->>> AbbreviationMatcher(onto).find("History of CHF.", fold("History of CHF."))
-[(11, 14, 'C0018802', 'abbreviation', None, 11, 1.0)]
+>>> [hit] = AbbreviationMatcher(onto).find("History of CHF.", fold("History of CHF."))
+>>> hit.start, hit.end, hit.cui, hit.method
+(11, 14, 'C0018802', 'abbreviation')
 """
 
 from __future__ import annotations
 
 import re
 
+from medkg.link.hits import Hit, new_hit
 from medkg.link.text import fold_phrase
 from medkg.ontology.model import Ontology
 
@@ -94,10 +96,10 @@ class AbbreviationMatcher:
                 key = " ".join(m.group(1).replace("-", " ").split())
                 cui = self.links.get(key) or self.links.get(m.group(1))
                 if cui:
-                    out.append((m.start(), m.end(), cui, "abbreviation", None, m.start(), 1.0))
+                    out.append(new_hit(Hit, (m.start(), m.end(), cui, "abbreviation", None, m.start(), 1.0)))
         for short, cui in local.items():
             for m in re.finditer(rf"(?<!\w){re.escape(short)}(?!\w)", text):
-                out.append((m.start(), m.end(), cui, "abbreviation", None, m.start(), 1.0))
+                out.append(new_hit(Hit, (m.start(), m.end(), cui, "abbreviation", None, m.start(), 1.0)))
         return out
 
     def definitions(self, text: str) -> dict[str, str]:

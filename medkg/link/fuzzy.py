@@ -27,6 +27,7 @@ from collections.abc import Iterable
 from rapidfuzz import fuzz, process
 
 from medkg.link.candidates import CandidateIndex
+from medkg.link.hits import Hit, new_hit
 from medkg.link.vocabulary import Vocabulary
 from medkg.ontology.model import Ontology
 
@@ -153,5 +154,5 @@ class FuzzyLinker:
                 continue
             linked = self.link(word)
             if linked is not None:
-                out.append((start, end, linked[0], "fuzzy", None, start, linked[1]))
+                out.append(new_hit(Hit, (start, end, linked[0], "fuzzy", None, start, linked[1])))
         return out
