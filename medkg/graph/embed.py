@@ -2,8 +2,8 @@
 
 The store keeps the vectors beside the graph (LadybugDB: ``embeddings.npy`` for numpy kNN and the
 ``Image.embedding`` property). Encoders come from :mod:`medkg.images` and are named by a spec
-string on the command line: ``pixel-stats`` (the built-in, non-semantic baseline),
-``hf:PATH`` (a local Hugging Face vision model directory) or ``none``.
+string on the command line (:func:`medkg.images.encoder_from_spec`): ``pixel-stats`` (the built-in,
+non-semantic baseline), ``hf:PATH`` (a local Hugging Face vision model directory) or ``none``.
 
 Examples
 --------
@@ -22,8 +22,11 @@ from pathlib import Path
 
 import numpy as np
 
-from medkg.errors import ConfigError, MedkgError
+from medkg.errors import MedkgError
 from medkg.graph.model import ImageEmbeddings, KnowledgeGraph
+from medkg.images.encoders import encoder_from_spec
+
+__all__ = ["EmbedReport", "embed_images", "encoder_from_spec"]
 
 log = logging.getLogger(__name__)
 
@@ -37,29 +40,6 @@ class EmbedReport:
     reused: int
     no_file: int
     failed: int
-
-
-def encoder_from_spec(spec: str | None):
-    """The image encoder named by ``spec`` (``none``/``pixel-stats``/``hf:PATH``), or None.
-
-    Examples
-    --------
-    >>> encoder_from_spec("hf:/models/my-vit")        # doctest: +SKIP
-    HuggingFaceImageEncoder(name='hf:my-vit', dim=768, semantic=True)
-    """
-    if spec is None or spec in ("", "none"):
-        return None
-    if spec == "pixel-stats":
-        from medkg.images import PixelStatsEncoder
-
-        return PixelStatsEncoder()
-    if spec.startswith("hf:") and len(spec) > 3:
-        from medkg.images.huggingface import HuggingFaceImageEncoder
-
-        return HuggingFaceImageEncoder(spec[3:])
-    raise ConfigError(
-        f"unknown image encoder {spec!r}", hint="use none, pixel-stats or hf:PATH (a local model)"
-    )
 
 
 def embed_images(

@@ -16,13 +16,20 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from medkg.images.encoders import ImageEncoder, PixelStatsEncoder
+from medkg.images.encoders import ImageEncoder, PixelStatsEncoder, encoder_from_spec
 from medkg.images.reading import ImageData, read_image
 
 if TYPE_CHECKING:  # pragma: no cover
     from medkg.images.huggingface import HuggingFaceImageEncoder
 
-__all__ = ["HuggingFaceImageEncoder", "ImageData", "ImageEncoder", "PixelStatsEncoder", "read_image"]
+__all__ = [
+    "HuggingFaceImageEncoder",
+    "ImageData",
+    "ImageEncoder",
+    "PixelStatsEncoder",
+    "encoder_from_spec",
+    "read_image",
+]
 
 
 def __getattr__(name: str) -> Any:

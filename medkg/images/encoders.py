@@ -15,6 +15,7 @@ Examples
 
 from __future__ import annotations
 
+import re
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from os import PathLike
@@ -138,3 +139,42 @@ class PixelStatsEncoder(ImageEncoder):
         if not len(images):
             return np.zeros((0, self.dim), dtype=np.float32)
         return l2_normalize(np.stack([self._vector(load_pixels(item)) for item in images]))
+
+
+#: Encoder kinds of :func:`encoder_from_spec` and whether they take an argument.
+ENCODER_KINDS = {"none": False, "pixel-stats": False, "hf": True}
+ENCODER_HINT = "use none, pixel-stats or hf:PATH (a local model)"
+_PIXEL_NAME = re.compile(r"pixel-stats-(\d+)x\1-h(\d+)")
+
+
+def encoder_from_spec(spec: str | None) -> ImageEncoder | None:
+    """The image encoder named by ``spec``, or None for ``none``.
+
+    ``pixel-stats`` is :class:`PixelStatsEncoder` with its defaults; an encoder's own ``name``
+    (``pixel-stats-16x16-h32``, as a graph records it with its embeddings) rebuilds that encoder;
+    ``hf:PATH`` loads a local Hugging Face vision model directory.
+
+    Examples
+    --------
+    >>> encoder_from_spec("none") is None
+    True
+    >>> encoder_from_spec(PixelStatsEncoder(size=8, bins=4).name)
+    PixelStatsEncoder(name='pixel-stats-8x8-h4', dim=77, semantic=False)
+    >>> encoder_from_spec("hf:/models/my-vit")   # needs torch and a model # doctest: +SKIP
+    HuggingFaceImageEncoder(name='hf:my-vit', dim=768, semantic=True)
+    """
+    from medkg.spec import parse_spec
+
+    if spec is None or spec == "":
+        return None
+    named = _PIXEL_NAME.fullmatch(spec)
+    if named is not None:
+        return PixelStatsEncoder(size=int(named.group(1)), bins=int(named.group(2)))
+    parsed = parse_spec(spec, ENCODER_KINDS, what="image encoder", hint=ENCODER_HINT)
+    if parsed.kind == "none":
+        return None
+    if parsed.kind == "pixel-stats":
+        return PixelStatsEncoder()
+    from medkg.images.huggingface import HuggingFaceImageEncoder
+
+    return HuggingFaceImageEncoder(parsed.argument)

@@ -14,8 +14,11 @@ from typing import Any
 
 from medkg.errors import ConfigError
 from medkg.rag.generators.template import TemplateGenerator
+from medkg.spec import parse_spec
 
 SPEC_HINT = "use template, hf:PATH (a local model directory) or openai:URL@MODEL"
+#: Generator kinds and whether they take an argument (:func:`medkg.spec.parse_spec`).
+GENERATOR_KINDS = {"template": False, "hf": True, "openai": True}
 
 
 def generator_from_spec(spec: str, *, api_key: str | None = None, max_new_tokens: int = 256) -> Any:
@@ -43,17 +46,16 @@ def generator_from_spec(spec: str, *, api_key: str | None = None, max_new_tokens
     ...
     medkg.errors.ConfigError: unknown generator 'gpt' (use template, hf:PATH (a local ...) or ...)
     """
-    kind, _, rest = spec.partition(":")
-    if spec == "template":
+    parsed = parse_spec(spec, GENERATOR_KINDS, what="generator", hint=SPEC_HINT)
+    if parsed.kind == "template":
         return TemplateGenerator()
-    if kind == "hf" and rest:
+    if parsed.kind == "hf":
         from medkg.rag.generators.huggingface import HuggingFaceGenerator
 
-        return HuggingFaceGenerator(rest, max_new_tokens=max_new_tokens)
-    if kind == "openai" and "@" in rest:
-        url, _, model = rest.rpartition("@")
-        if url and model:
-            from medkg.rag.generators.openai_compat import OpenAICompatibleGenerator
+        return HuggingFaceGenerator(parsed.argument, max_new_tokens=max_new_tokens)
+    url, _, model = parsed.argument.rpartition("@")
+    if not (url and model):
+        raise ConfigError(f"unknown generator {spec!r}", hint=SPEC_HINT)
+    from medkg.rag.generators.openai_compat import OpenAICompatibleGenerator
 
-            return OpenAICompatibleGenerator(url, model, api_key=api_key, max_tokens=max_new_tokens)
-    raise ConfigError(f"unknown generator {spec!r}", hint=SPEC_HINT)
+    return OpenAICompatibleGenerator(url, model, api_key=api_key, max_tokens=max_new_tokens)
