@@ -31,10 +31,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from medkg.datasets.report_rows import iter_records
 from medkg.errors import InputFileError, ParseError
 from medkg.evaluation.metrics import Counts, micro
 from medkg.extract.pipeline import Extractor
-from medkg.extract.records import iter_records
 from medkg.labels import NO_FINDING, label_mapper
 
 #: Values as written in gold and label files; ``None`` is "not mentioned".

@@ -18,10 +18,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from medkg.datasets.report_rows import iter_records
 from medkg.errors import ConfigError, ExtractionError, MedkgError
 from medkg.extract.parallel import map_batches
 from medkg.extract.pipeline import Extractor
-from medkg.extract.records import iter_records
 from medkg.extract.types import ReportExtraction
 from medkg.labels import label_mapper
 

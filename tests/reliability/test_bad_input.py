@@ -17,8 +17,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from medkg.datasets import read_generic, read_openi
+from medkg.datasets.report_rows import iter_records
 from medkg.errors import ConfigError, MedkgError, ParseError
-from medkg.extract.records import iter_records
 from medkg.images.reading import read_image
 from medkg.ontology import load
 

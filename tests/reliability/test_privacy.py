@@ -18,9 +18,9 @@ from medkg.datasets.types import ReportRecord
 from medkg.errors import GraphError, MedkgError
 from medkg.extract import Extractor
 from medkg.graph import GraphOptions, build_graph, export, exporters
-from medkg.workflows import build_store
 from medkg.ontology import load
 from medkg.store.ladybug import LadybugStore
+from medkg.workflows import build_store
 
 DEV = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "openi" / "dev.csv"
 
