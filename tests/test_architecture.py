@@ -187,3 +187,21 @@ def test_tests_are_named_by_what_they_test():
     rounds = [str(p.relative_to(ROOT)) for p in (ROOT / "tests").rglob("test_*.py")
               if re.search(r"round|stop|session|issue|step", p.stem)]
     assert rounds == []
+
+
+def test_moved_modules_warn_and_still_work():
+    import importlib
+    import warnings
+
+    import pytest
+
+    shims = [_module_name(p) for p in _sources() if _is_deprecation_shim(p)]
+    assert "medkg.graph.workflow" in shims and "medkg.extract.batch" in shims
+    for name in shims:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)
+            module = importlib.import_module(name)
+        with pytest.warns(DeprecationWarning, match="moved to"):
+            importlib.reload(module)
+        for public in getattr(module, "__all__", ()):
+            assert getattr(module, public) is not None, f"{name}.{public}"
