@@ -55,7 +55,7 @@ def detect_format(path: str | os.PathLike[str]) -> str:
 
     Examples
     --------
-    >>> detect_format("tests/ontology/fixtures/chest.owl")
+    >>> detect_format("chest.owl")
     'rdf'
     """
     src = Path(path)
@@ -90,7 +90,7 @@ def parse(path: str | os.PathLike[str] | None = None, **options: object) -> Onto
 
     Examples
     --------
-    >>> len(parse("tests/ontology/fixtures/meta"))
+    >>> len(parse("META"))
     9
     """
     src = seed_path() if path is None else Path(path)
