@@ -45,12 +45,12 @@ id: HP:0002202
 name: Pleural effusion
 synonym: "Fluid around the lungs" EXACT []
 xref: UMLS:C0032227
-is_a: HP:0002103 ! Abnormality of the pleura
+is_a: HP:0002103 ! Abnormal pleura morphology
 
 [Term]
 id: HP:0002103
-name: Abnormality of the pleura
-xref: UMLS:C4025783
+name: Abnormal pleura morphology
+xref: UMLS:C4025726
 """
 
 DOID_OBO = """\
