@@ -17,7 +17,9 @@ Files (in the working directory, under the name the example uses)
     ``chest.png`` (8 x 6 grey PNG), ``chest.dcm`` (8 x 6 PA chest DICOM), ``chest-skos.ttl`` and
     ``chest.owl`` (tests/ontology/fixtures), ``META/`` (a small UMLS RRF directory),
     ``ontologies/seed`` (the shipped seed), ``hp.obo`` and ``doid.obo`` (a few real terms),
-    ``dev.csv`` (three reports in the Open-i CSV layout), ``MedMKG.csv`` (a few triples).
+    ``dev.csv`` (three reports in the Open-i CSV layout), ``MedMKG.csv`` (a few triples),
+    ``indiana_reports.csv`` with ``indiana_projections.csv`` (those reports as Kaggle's Open-i
+    CSVs), ``mimic-cxr/`` (three studies in the PhysioNet MIMIC-CXR layout).
 
 Nothing here needs the network, a Neo4j server, torch or ``../shared``.
 """
@@ -92,6 +94,11 @@ def _copy(source: Path) -> Callable[[Path], None]:
     return put
 
 
+def _copy_all(folder: Path) -> Callable[[Path], None]:
+    """Copy every file of ``folder`` beside the target (a file and its companions)."""
+    return lambda target: [shutil.copyfile(f, target.parent / f.name) for f in folder.iterdir()]
+
+
 def _dicom(target: Path) -> None:
     import numpy as np
     from pydicom.dataset import Dataset, FileMetaDataset
@@ -123,6 +130,8 @@ FILES: dict[str, Callable[[Path], None]] = {
     "doid.obo": _write(DOID_OBO),
     "dev.csv": _copy(TESTS / "datasets" / "fixtures" / "openi_kaggle" / "indiana_reports.csv"),
     "MedMKG.csv": _write(MEDMKG_CSV),
+    "mimic-cxr": _copy(TESTS / "datasets" / "fixtures" / "mimic"),
+    "indiana_reports.csv": _copy_all(TESTS / "datasets" / "fixtures" / "openi_kaggle"),
 }
 
 
