@@ -44,7 +44,9 @@ def encoder_from_spec(spec: str | None):
 
     Examples
     --------
-    >>> encoder_from_spec("hf:/models/my-vit")        # doctest: +SKIP
+    >>> encoder_from_spec("pixel-stats")
+    PixelStatsEncoder(name='pixel-stats-16x16-h32', dim=297, semantic=False)
+    >>> encoder_from_spec("hf:/models/my-vit")        # needs torch and a model  # doctest: +SKIP
     HuggingFaceImageEncoder(name='hf:my-vit', dim=768, semantic=True)
     """
     if spec is None or spec in ("", "none"):
@@ -77,9 +79,11 @@ def embed_images(
     Examples
     --------
     >>> from medkg.images import PixelStatsEncoder
-    >>> report = embed_images(kg, PixelStatsEncoder())      # doctest: +SKIP
-    >>> kg.embeddings.vectors.shape                          # doctest: +SKIP
-    (2, 297)
+    >>> from dataclasses import replace                     # only images with a file get a vector:
+    >>> kg.images["sample-1-pa"] = replace(kg.images["sample-1-pa"], path="chest.png")
+    >>> report = embed_images(kg, PixelStatsEncoder())
+    >>> kg.embeddings.vectors.shape, report.no_file
+    ((1, 297), 5)
     """
     old: dict[str, np.ndarray] = {}
     if kg.embeddings is not None and kg.embeddings.encoder == encoder.name:
