@@ -21,13 +21,15 @@ Files (in the working directory, under the name the example uses)
     ``indiana_reports.csv`` with ``indiana_projections.csv`` (those reports as Kaggle's Open-i
     CSVs), ``mimic-cxr/`` (three studies in the PhysioNet MIMIC-CXR layout).
 
-Nothing here needs the network, a Neo4j server, torch or ``../shared``.
+A doctest that imports torch (or another package of the ``ml`` extra) is skipped when it is not
+installed. Nothing here needs the network, a Neo4j server, torch or ``../shared``.
 """
 
 from __future__ import annotations
 
 import ast
 import doctest
+import importlib.util
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -206,6 +208,32 @@ def _free_names(examples: list[str]) -> set[str]:
     return free
 
 
+def _imported(examples: list[str]) -> set[str]:
+    """Top-level modules the examples import."""
+    found: set[str] = set()
+    for source in examples:
+        try:
+            tree = ast.parse(source)
+        except SyntaxError:
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                found.update(a.name.split(".")[0] for a in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                found.add(node.module.split(".")[0])
+    return found
+
+
+def _installed(module: str) -> bool:
+    try:
+        return importlib.util.find_spec(module) is not None
+    except ImportError:
+        return False
+
+
+#: Optional packages (the ``ml`` extra): a doctest importing one is skipped when it is missing.
+OPTIONAL = {"torch", "torch_geometric", "transformers", "sentence_transformers"}
+
 NAMES = ("onto", "extractor", "records", "kg", "store", "facts")
 
 
@@ -231,6 +259,9 @@ def _doctest_setup(request):
     if not examples:
         return  # every example is skipped
     namespace = request.getfixturevalue("doctest_namespace")
+    missing = sorted(m for m in _imported(examples) & OPTIONAL if not _installed(m))
+    if missing:
+        pytest.skip(f"needs {', '.join(missing)} (not installed)")
     used = _free_names(examples)
     for name in NAMES:
         namespace.pop(name, None)
