@@ -55,7 +55,7 @@ def read_scispacy_kb(
 
     Examples
     --------
-    >>> kb = read_scispacy_kb("umls_2022_ab_cat0129.jsonl")  # a download  # doctest: +SKIP
+    >>> kb = read_scispacy_kb("umls_2022_ab_cat0129.jsonl")  # needs a download  # doctest: +SKIP
     """
     src = Path(path)
     names = dict(type_names or {})
