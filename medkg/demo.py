@@ -7,8 +7,8 @@ for medkg is used instead and :attr:`DemoResult.warning` says so.
 
 Examples
 --------
->>> result = run("medkg-demo")                  # doctest: +SKIP
->>> print(result.summary())                     # doctest: +SKIP
+>>> result = run("medkg-demo")       # minutes on torchxrayvision's Open-i  # doctest: +SKIP
+>>> print(result.summary())                                                # doctest: +SKIP
 """
 
 from __future__ import annotations

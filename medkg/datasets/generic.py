@@ -76,7 +76,10 @@ def read_generic(
 
     Examples
     --------
-    >>> records = read_generic("reports.jsonl", id_column="id", text_columns=["report"])  # doctest: +SKIP
+    >>> _ = Path("reports.jsonl").write_text('{"id": "r1", "report": "No pneumothorax."}')
+    >>> records = read_generic("reports.jsonl", id_column="id", text_columns=["report"])
+    >>> [(r.report_id, r.sections) for r in records]
+    [('r1', {'report': 'No pneumothorax.'})]
     """
     if duplicates not in ("raise", "skip", "keep"):
         raise ConfigError(f"unknown duplicates {duplicates!r}", hint="use 'raise', 'skip' or 'keep'")

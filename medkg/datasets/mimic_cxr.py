@@ -14,7 +14,9 @@ metadata row of the study (``image_id`` is the ``dicom_id``; ``path`` is set whe
 
 Examples
 --------
->>> records = read_mimic_cxr("/data/mimic-cxr", split="test")  # doctest: +SKIP
+>>> records = read_mimic_cxr("mimic-cxr", split="test")   # the PhysioNet directory
+>>> [(r.report_id, r.patient_id, [i.view_position for i in r.images]) for r in records]
+[('52000003', '12000045', ['AP'])]
 """
 
 from __future__ import annotations

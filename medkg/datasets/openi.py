@@ -15,9 +15,10 @@ in the order indication, comparison, findings, impression (empty ones left out),
 
 Examples
 --------
->>> archive = find_torchxrayvision_archive()
->>> first = next(read_openi(archive))  # doctest: +SKIP
->>> first.report_id, list(first.sections)  # doctest: +SKIP
+>>> archive = find_torchxrayvision_archive()        # None when torchxrayvision is not installed
+>>> first = next(read_openi(archive))  # needs torchxrayvision  # doctest: +SKIP
+>>> first = next(read_openi("indiana_reports.csv"))  # Kaggle's CSVs give the same records
+>>> first.report_id, list(first.sections)
 ('1', ['indication', 'comparison', 'findings', 'impression'])
 """
 
@@ -233,7 +234,7 @@ def read_openi(
 
     Examples
     --------
-    >>> n = sum(1 for _ in read_openi("torchxrayvision"))  # doctest: +SKIP
+    >>> n = sum(1 for _ in read_openi("torchxrayvision"))  # needs torchxrayvision  # doctest: +SKIP
     >>> n  # doctest: +SKIP
     3955
     """

@@ -67,8 +67,9 @@ def read(name_or_recipe: str | Path | Recipe, path: str | Path, **options: Any) 
 
     Examples
     --------
-    >>> records = read("openi", "torchxrayvision")  # doctest: +SKIP
-    >>> next(records).report_id  # doctest: +SKIP
+    >>> records = read("openi", "torchxrayvision")  # needs torchxrayvision  # doctest: +SKIP
+    >>> records = read("openi", "indiana_reports.csv")
+    >>> next(records).report_id
     '1'
     """
     from medkg.datasets.recipes import Recipe, load_recipe

@@ -15,10 +15,10 @@ reads any of the three back into a :class:`~medkg.graph.model.KnowledgeGraph`.
 
 Examples
 --------
->>> write_ntriples(kg, "kg.nt")                       # doctest: +SKIP
-48213
->>> g = to_rdflib(kg); len(g)                         # doctest: +SKIP
-48213
+>>> write_ntriples(kg, "kg.nt")
+744
+>>> g = to_rdflib(kg); len(g)
+744
 """
 
 from __future__ import annotations
@@ -43,8 +43,8 @@ def write_ntriples(kg: KnowledgeGraph, path: str | Path) -> int:
 
     Examples
     --------
-    >>> write_ntriples(kg, "kg.nt")                   # doctest: +SKIP
-    48213
+    >>> write_ntriples(kg, "kg.nt")
+    744
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -96,8 +96,9 @@ def to_rdflib(kg: KnowledgeGraph):
 
     Examples
     --------
-    >>> g = to_rdflib(kg)                             # doctest: +SKIP
-    >>> g.serialize(format="turtle")                  # doctest: +SKIP
+    >>> g = to_rdflib(kg)
+    >>> "umls:C0032227 a mkg:Concept" in g.serialize(format="turtle")
+    True
     """
     from rdflib import Graph, Literal, URIRef
 
@@ -129,8 +130,8 @@ def write_turtle(kg: KnowledgeGraph, path: str | Path, *, engine: str = "auto") 
 
     Examples
     --------
-    >>> write_turtle(kg, "kg.ttl")                    # doctest: +SKIP
-    48213
+    >>> write_turtle(kg, "kg.ttl")
+    744
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -157,8 +158,8 @@ def write_jsonld(kg: KnowledgeGraph, path: str | Path, *, engine: str = "rdflib"
 
     Examples
     --------
-    >>> write_jsonld(kg, "kg.jsonld")                 # doctest: +SKIP
-    48213
+    >>> write_jsonld(kg, "kg.jsonld")
+    744
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -18,9 +18,9 @@ Examples
 --------
 >>> import spacy
 >>> nlp = spacy.blank("en")
->>> _ = nlp.add_pipe("medkg_concepts"); _ = nlp.add_pipe("medkg_context")   # doctest: +SKIP
->>> doc = nlp("FINDINGS: No pleural effusion.")                                # doctest: +SKIP
->>> [(e.text, e._.cui, e._.assertion) for e in doc.ents]                       # doctest: +SKIP
+>>> _ = nlp.add_pipe("medkg_concepts"); _ = nlp.add_pipe("medkg_context")
+>>> doc = nlp("FINDINGS: No pleural effusion.")
+>>> [(e.text, e._.cui, e._.assertion) for e in doc.ents]
 [('pleural effusion', 'C0032227', 'absent')]
 """
 

@@ -6,8 +6,9 @@ identical graph (provenance is a set keyed by report, section, sentence and span
 
 Examples
 --------
->>> kg = build_graph(records, extractor, ontology)                       # doctest: +SKIP
->>> summary = add_reports(kg, new_records, extractor, ontology)          # doctest: +SKIP
+>>> kg = build_graph(records[:4], extractor, onto)             # six sample reports, the seed
+>>> s = add_reports(kg, records, extractor, onto); s.reports_added, s.reports_skipped
+(2, 4)
 """
 
 from __future__ import annotations
@@ -109,7 +110,7 @@ def build_graph(
 
     Examples
     --------
-    >>> kg = build_graph(records, Extractor(onto), onto, GraphOptions.medmkg())   # doctest: +SKIP
+    >>> kg = build_graph(records, extractor, onto, GraphOptions.medmkg())
     """
     kg = KnowledgeGraph(info=GraphInfo(options=options or GraphOptions()))
     add_reports(kg, records, extractor, ontology, workers=workers, progress=progress)

@@ -57,9 +57,11 @@ def embed_images(
     Examples
     --------
     >>> from medkg.images import PixelStatsEncoder
-    >>> report = embed_images(kg, PixelStatsEncoder())      # doctest: +SKIP
-    >>> kg.embeddings.vectors.shape                          # doctest: +SKIP
-    (2, 297)
+    >>> from dataclasses import replace                     # only images with a file get a vector:
+    >>> kg.images["sample-1-pa"] = replace(kg.images["sample-1-pa"], path="chest.png")
+    >>> report = embed_images(kg, PixelStatsEncoder())
+    >>> kg.embeddings.vectors.shape, report.no_file
+    ((1, 297), 5)
     """
     old: dict[str, np.ndarray] = {}
     if kg.embeddings is not None and kg.embeddings.encoder == encoder.name:

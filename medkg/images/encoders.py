@@ -133,7 +133,7 @@ class PixelStatsEncoder(ImageEncoder):
 
         Examples
         --------
-        >>> PixelStatsEncoder().encode(["chest.png"]).shape  # doctest: +SKIP
+        >>> PixelStatsEncoder().encode(["chest.png"]).shape
         (1, 297)
         """
         if not len(images):

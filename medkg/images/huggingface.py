@@ -8,8 +8,8 @@ torch and transformers are imported when the encoder is created, never with ``me
 
 Examples
 --------
->>> enc = HuggingFaceImageEncoder("/models/biomedclip-vision")  # doctest: +SKIP
->>> enc.encode(["chest.png"]).shape  # doctest: +SKIP
+>>> enc = HuggingFaceImageEncoder("/models/biomedclip-vision")  # needs torch and a model  # doctest: +SKIP
+>>> enc.encode(["chest.png"]).shape                             # doctest: +SKIP
 (1, 512)
 """
 
@@ -125,7 +125,8 @@ class HuggingFaceImageEncoder(ImageEncoder):
 
         Examples
         --------
-        >>> HuggingFaceImageEncoder("/models/vit").encode(["a.png", "b.dcm"]).shape  # doctest: +SKIP
+        >>> enc = HuggingFaceImageEncoder("/models/vit")   # needs torch and a model  # doctest: +SKIP
+        >>> enc.encode(["a.png", "b.dcm"]).shape           # doctest: +SKIP
         (2, 768)
         """
         rows = [

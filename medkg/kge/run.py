@@ -2,8 +2,10 @@
 
 Examples
 --------
->>> result = link_prediction(triples_from_graph(kg), TrainConfig("TransE", epochs=50))  # doctest: +SKIP
->>> result.test["filtered"]["both"].mrr                                                 # doctest: +SKIP
+>>> from medkg.kge.triples import triples_from_graph
+>>> ts = triples_from_graph(kg)
+>>> result = link_prediction(ts, TrainConfig("TransE", epochs=50))  # needs torch  # doctest: +SKIP
+>>> result.test["filtered"]["both"].mrr                            # doctest: +SKIP
 0.31
 """
 
@@ -104,7 +106,7 @@ def link_prediction(
 
     Examples
     --------
-    >>> r = link_prediction(ts, TrainConfig("RotatE", epochs=10))   # doctest: +SKIP
+    >>> r = link_prediction(ts, TrainConfig("RotatE", epochs=10))   # needs torch  # doctest: +SKIP
     """
     if len(triples) < 3:
         raise ConfigError(f"{len(triples)} triples: too few to split 8:1:1", hint="build a bigger graph")

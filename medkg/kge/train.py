@@ -7,7 +7,7 @@ version the losses and embeddings are the same run to run.
 Examples
 --------
 >>> cfg = TrainConfig("TransE", epochs=5, dim=32, seed=0)
->>> model = make_model(cfg, num_entities=100, num_relations=3)   # doctest: +SKIP
+>>> model = make_model(cfg, num_entities=100, num_relations=3)   # needs torch  # doctest: +SKIP
 >>> losses = train_model(model, split.train, cfg)                # doctest: +SKIP
 """
 
@@ -81,7 +81,7 @@ def make_model(cfg: TrainConfig, num_entities: int, num_relations: int):
 
     Examples
     --------
-    >>> make_model(TrainConfig("DistMult", epochs=1), 10, 2)      # doctest: +SKIP
+    >>> make_model(TrainConfig("DistMult", epochs=1), 10, 2)      # needs torch  # doctest: +SKIP
     DistMult(10, num_relations=2, hidden_channels=64)
     """
     import torch_geometric.nn.kge as kge

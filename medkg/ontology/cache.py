@@ -18,8 +18,8 @@ The cache lives in ``$MEDKG_CACHE_DIR/ontology``, else ``$XDG_CACHE_HOME/medkg/o
 
 Examples
 --------
->>> path = cache_root() / "example.onto"                                  # doctest: +SKIP
->>> write_cache(path, onto, key="0" * 64); read_cache(path, key="0" * 64) == onto  # doctest: +SKIP
+>>> path = cache_root() / "example.onto"
+>>> _ = write_cache(path, onto, key="0" * 64); read_cache(path, key="0" * 64) == onto
 True
 """
 

@@ -4,10 +4,13 @@ The ``MeSH`` column holds ``;``-separated codes ``Head/qualifier/...``; the head
 the first ``/``. The indexing markers ``normal`` and ``No Indexing`` say that a report has no
 finding, so they are not counted as heads (see :data:`IGNORED_HEADS`).
 
+On Open-i's ``dev.csv`` the shipped seed resolves all 97 heads, 40 of them to real CUIs.
+
 Examples
 --------
->>> report = mesh_head_coverage(load_rrf("ontologies/seed"), "dev.csv")  # doctest: +SKIP
->>> report.resolved / report.heads >= 0.95  # doctest: +SKIP
+>>> from medkg.ontology import load
+>>> report = mesh_head_coverage(load(), "dev.csv")   # dev.csv: any CSV with a MeSH column
+>>> report.resolved / report.heads >= 0.95
 True
 """
 
@@ -56,8 +59,8 @@ def mesh_heads(csv_path: str | os.PathLike[str]) -> list[str]:
 
     Examples
     --------
-    >>> mesh_heads("../shared/data/openi/dev.csv")[:2]          # doctest: +SKIP
-    ['Cardiomegaly', 'Pulmonary Artery']
+    >>> mesh_heads("dev.csv")[:2]
+    ['Cardiomegaly', 'Pleural Effusion']
     """
     try:
         handle = open(csv_path, encoding="utf-8", newline="")  # noqa: SIM115 - closed below
@@ -86,8 +89,8 @@ def mesh_head_coverage(ontology: Ontology, csv_path: str | os.PathLike[str]) -> 
 
     Examples
     --------
-    >>> mesh_head_coverage(load_rrf("ontologies/seed"), "dev.csv").as_dict()   # doctest: +SKIP
-    {'heads': 97, 'resolved': 97, 'resolved_real_cui': 40, 'unresolved': []}
+    >>> mesh_head_coverage(onto, "dev.csv").as_dict()           # onto: the shipped seed
+    {'heads': 2, 'resolved': 2, 'resolved_real_cui': 2, 'unresolved': []}
     """
     heads = mesh_heads(csv_path)
     resolved = real = 0

@@ -3,8 +3,10 @@
 Examples
 --------
 >>> from medkg.ontology import load
->>> onto = load()                                  # the shipped chest seed (UMLS RRF)  # doctest: +SKIP
->>> hpo = load("hp.obo", prefix="HP")     # OBO, OWL/SKOS, RRF or scispacy JSONL  # doctest: +SKIP
+>>> onto = load()                        # the shipped chest seed (UMLS RRF)
+>>> hpo = load("hp.obo", prefix="HP")    # OBO, OWL/SKOS, RRF or scispacy JSONL
+>>> hpo["C0032227"].name
+'Pleural effusion'
 """
 
 from __future__ import annotations
@@ -55,7 +57,7 @@ def detect_format(path: str | os.PathLike[str]) -> str:
 
     Examples
     --------
-    >>> detect_format("tests/ontology/fixtures/chest.owl")
+    >>> detect_format("chest.owl")
     'rdf'
     """
     src = Path(path)
@@ -90,7 +92,7 @@ def parse(path: str | os.PathLike[str] | None = None, **options: object) -> Onto
 
     Examples
     --------
-    >>> len(parse("tests/ontology/fixtures/meta"))
+    >>> len(parse("META"))
     9
     """
     src = seed_path() if path is None else Path(path)
@@ -130,8 +132,8 @@ def load(
 
     Examples
     --------
-    >>> onto = load()                                                    # doctest: +SKIP
-    >>> [c.cui for c in onto.lookup("pleural effusions")]                # doctest: +SKIP
+    >>> onto = load()
+    >>> [c.cui for c in onto.lookup("pleural effusions")]
     ['C0032227']
     """
     src = seed_path() if path is None else Path(path)
@@ -169,7 +171,7 @@ def convert(
 
     Examples
     --------
-    >>> convert("hp.obo", to="scispacy-jsonl", output="hp_kb.jsonl")          # doctest: +SKIP
+    >>> convert("hp.obo", to="scispacy-jsonl", output="hp_kb.jsonl")
     PosixPath('hp_kb.jsonl')
     """
     if to not in FORMATS_OUT:

@@ -9,6 +9,7 @@ Examples
 --------
 >>> onto = Ontology()
 >>> onto.add_concept(Concept("C0032227", "Pleural effusion", synonyms=("effusion",)))
+Concept(cui='C0032227', name='Pleural effusion', synonyms=('effusion',), ...)
 >>> [c.cui for c in onto.lookup("Pleural Effusions")]
 ['C0032227']
 """

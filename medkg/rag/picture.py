@@ -206,8 +206,9 @@ def evidence_subgraph(
 
     Examples
     --------
-    >>> sub = evidence_subgraph(store, facts[:2], relations=["POSITIVE"])   # doctest: +SKIP
-    >>> SubgraphView(sub)                                                   # doctest: +SKIP
+    >>> sub = evidence_subgraph(store, facts[:2], relations=["POSITIVE"])
+    >>> SubgraphView(sub)
+    SubgraphView(2 concepts, 2 edges)
     """
     from medkg.store.base import NodeRef
 

@@ -10,9 +10,9 @@ plain-text prompt is used (after the processor's image token for image models).
 
 Examples
 --------
->>> gen = HuggingFaceGenerator("models/tiny-llama", max_new_tokens=64)   # doctest: +SKIP
->>> out = gen.generate(facts, "What else may be seen?")                 # doctest: +SKIP
->>> out.metadata["new_tokens"] <= 64                                    # doctest: +SKIP
+>>> gen = HuggingFaceGenerator("models/tiny-llama", max_new_tokens=64)  # needs a model  # doctest: +SKIP
+>>> out = gen.generate(facts, "What else may be seen?")                # doctest: +SKIP
+>>> out.metadata["new_tokens"] <= 64                                   # doctest: +SKIP
 True
 """
 
@@ -187,7 +187,8 @@ class HuggingFaceGenerator:
 
         Examples
         --------
-        >>> gen.chat([{"role": "user", "content": "Hi"}], max_new_tokens=4).new_tokens  # doctest: +SKIP
+        >>> hi = [{"role": "user", "content": "Hi"}]
+        >>> gen.chat(hi, max_new_tokens=4).new_tokens                # needs a model  # doctest: +SKIP
         4
         """
         torch = self._torch
