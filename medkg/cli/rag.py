@@ -45,7 +45,7 @@ def eval_rag(
     ] = False,
 ) -> None:
     """Recall/precision@k of graph retrieval vs co-occurrence baselines; last line is JSON."""
-    from medkg.rag.evaluation import evaluate_rag
+    from medkg.evaluation.rag import evaluate_rag
 
     result = evaluate_rag(
         train,
@@ -72,7 +72,7 @@ def eval_factuality(
     gold_column: Annotated[str, typer.Option("--gold-column")] = "MeSH",
 ) -> None:
     """Detection of negated / unlisted / side-flipped findings and false alarms; last line JSON."""
-    from medkg.rag.factuality_eval import evaluate_factuality
+    from medkg.evaluation.factuality import evaluate_factuality
 
     result = evaluate_factuality(
         test, id_column=id_column, text_columns=_split(text_columns), gold_column=gold_column
