@@ -87,6 +87,19 @@ class FactualityResult:
         return out
 
 
+def format_examples(result: FactualityResult) -> list[str]:
+    """``kind: report id: sentence`` per kept example (false alarms, missed modifications), by kind.
+
+    Examples
+    --------
+    >>> result = FactualityResult(examples={"missed_negated": ["7: No effusion."],
+    ...                                     "false_alarm": ["3: Clear."]})
+    >>> format_examples(result)
+    ['false_alarm: 3: Clear.', 'missed_negated: 7: No effusion.']
+    """
+    return [f"{key}: {item}" for key, items in sorted(result.examples.items()) for item in items]
+
+
 def evaluate_factuality(
     test: str | Path,
     *,
