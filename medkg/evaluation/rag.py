@@ -33,8 +33,29 @@ Protocol (Open-i style, no images needed):
 
 Examples
 --------
->>> result = evaluate_rag("train.csv", "test.csv", gold_column="MeSH")       # doctest: +SKIP
->>> result.metrics["recall@7"]                                               # doctest: +SKIP
+Six coded reports as train, their first three as test (real runs use held-out reports):
+
+>>> import csv, tempfile
+>>> from pathlib import Path
+>>> from medkg.extract import Extractor
+>>> rows = [("uid", "findings", "MeSH"),
+...         ("1", "The heart is enlarged. Mild scoliosis.", "Cardiomegaly;Scoliosis"),
+...         ("2", "Cardiomegaly. Calcified granuloma.", "Cardiomegaly;Calcified Granuloma"),
+...         ("3", "Enlarged heart. Scoliosis of the spine.", "Cardiomegaly;Scoliosis"),
+...         ("4", "Small pleural effusion. Scoliosis.", "Pleural Effusion;Scoliosis"),
+...         ("5", "Cardiomegaly with scoliosis.", "Cardiomegaly;Scoliosis"),
+...         ("6", "Pleural effusion and a calcified granuloma.", "Pleural Effusion;Calcified Granuloma")]
+>>> folder = tempfile.TemporaryDirectory()
+>>> train, test = Path(folder.name) / "train.csv", Path(folder.name) / "test.csv"
+>>> for path, part in ((train, rows), (test, rows[:4])):
+...     with path.open("w", newline="") as fh:
+...         csv.writer(fh).writerows(part)
+>>> result = evaluate_rag(train, test, text_columns=["findings"], folds=2, extractor=Extractor(fuzzy=False))
+>>> [result.metrics[key] for key in ("train_fit_reports", "calibration_reports", "evaluated", "recall@7")]
+[5, 1, 3, 1.0]
+>>> result.lines[3].split()[:4]
+['graph', '(text),', 'k=7', '1.000']
+>>> folder.cleanup()
 """
 
 from __future__ import annotations

@@ -22,9 +22,24 @@ spans lie inside one predicted mention counts as found: the concept pre-coordina
 
 Examples
 --------
->>> result = evaluate_relations("annotations/relations_dev.tsv",
-...                             "../shared/data/openi/dev.csv", Extractor())   # doctest: +SKIP
->>> result.overall.as_dict()["f1"]                                         # doctest: +SKIP
+One report, annotated with its laterality and with a severity the extractor reads otherwise:
+
+>>> import csv, tempfile
+>>> from pathlib import Path
+>>> from medkg.extract import Extractor
+>>> folder = tempfile.TemporaryDirectory()
+>>> split, gold = Path(folder.name) / "split.csv", Path(folder.name) / "gold.tsv"
+>>> with split.open("w", newline="") as fh:
+...     csv.writer(fh).writerows([("uid", "indication", "comparison", "findings", "impression", "MeSH"),
+...                               ("1", "", "", "Small left pleural effusion.", "", "Pleural Effusion/left")])
+>>> _ = gold.write_text("1\\treport\\t\\t\\t\\t\\t\\n1\\tlaterality\\t21\\t37\\t\\t\\tleft\\n"
+...                     "1\\tseverity\\t21\\t37\\t\\t\\tmoderate\\n")
+>>> result = evaluate_relations(gold, split, Extractor())
+>>> {kind: (c.tp, c.fp, c.fn) for kind, c in result.counts.items() if c.tp + c.fp + c.fn}
+{'laterality': (1, 0, 0), 'severity': (0, 1, 1)}
+>>> [(cls, text) for cls, _, text in result.errors]
+[('missed', "'pleural effusion' severity=moderate"), ('false positive', "'pleural effusion' severity=small")]
+>>> folder.cleanup()
 """
 
 from __future__ import annotations
@@ -97,7 +112,16 @@ def text_digest(text: str) -> str:
 def read_annotations(path: str | os.PathLike[str]) -> tuple[dict[str, str], list[Item]]:
     """``({uid: text digest}, gold items)`` of a gold TSV file; lines starting ``#`` are comments.
 
-    >>> reports, items = read_annotations("annotations/relations_dev.tsv")    # doctest: +SKIP
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> folder = tempfile.TemporaryDirectory()
+    >>> gold = Path(folder.name) / "gold.tsv"
+    >>> _ = gold.write_text("# one report\\n1\\treport\\t\\t\\t\\t\\t22fb17a939d8\\n"
+    ...                     "1\\tlaterality\\t10\\t15\\t\\t\\tleft\\n")
+    >>> reports, items = read_annotations(gold)
+    >>> reports, [(i.uid, i.kind, i.start, i.end, i.value, i.line) for i in items]
+    ({'1': '22fb17a939d8'}, [('1', 'laterality', 10, 15, 'left', 3)])
+    >>> folder.cleanup()
     """
     src = Path(path)
     if not src.is_file():
