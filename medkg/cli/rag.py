@@ -1,5 +1,5 @@
-"""``medkg eval rag``, ``medkg retrieve``, ``medkg explain`` and ``medkg serve``: retrieval-augmented
-explanations, and a local model behind an OpenAI-compatible endpoint."""
+"""``medkg retrieve``, ``medkg explain`` and ``medkg serve``: retrieval-augmented explanations, and a
+local model behind an OpenAI-compatible endpoint (``medkg eval rag`` is in :mod:`medkg.cli.evaluate`)."""
 
 from __future__ import annotations
 
@@ -21,66 +21,6 @@ ApiKeyEnv = Annotated[
         "--api-key-env", help="Name of the environment variable holding the API key (never logged)."
     ),
 ]
-
-
-def eval_rag(
-    train: Annotated[Path, typer.Option("--train", help="Train CSV/JSONL: the graph is built from it.")],
-    test: Annotated[Path, typer.Option("--test", help="Test CSV/JSONL: queried by its gold labels only.")],
-    id_column: Annotated[str, typer.Option("--id-column")] = "uid",
-    text_columns: Annotated[str, typer.Option("--text-columns")] = "findings,impression",
-    gold_column: Annotated[str, typer.Option("--gold-column", help="Manual codes, ';'-separated.")] = "MeSH",
-    k: Annotated[int, typer.Option("--k", min=1)] = 7,
-    alpha: Annotated[float, typer.Option("--alpha", help="Tolerated wrong-fact rate (calibrated k).")] = 0.8,
-    delta: Annotated[float, typer.Option("--delta", help="Failure probability of the bound.")] = 0.1,
-    calibration: Annotated[float, typer.Option("--calibration", help="Share of train held back.")] = 0.2,
-    folds: Annotated[
-        int, typer.Option("--folds", min=2, help="Cross-validation folds (inside train) for the weights.")
-    ] = 5,
-    graph_codes: Annotated[
-        bool,
-        typer.Option(
-            "--graph-codes",
-            help="Also evaluate a graph with the train reports' manual codes as extra image edges.",
-        ),
-    ] = False,
-) -> None:
-    """Recall/precision@k of graph retrieval vs co-occurrence baselines; last line is JSON."""
-    from medkg.rag.evaluation import evaluate_rag
-
-    result = evaluate_rag(
-        train,
-        test,
-        id_column=id_column,
-        text_columns=[c.strip() for c in text_columns.split(",") if c.strip()],
-        gold_column=gold_column,
-        k=k,
-        alpha=alpha,
-        delta=delta,
-        calibration_fraction=calibration,
-        folds=folds,
-        graph_codes=graph_codes,
-    )
-    for line in result.lines:
-        typer.echo(line)
-    typer.echo(json.dumps(result.metrics))
-
-
-def eval_factuality(
-    test: Annotated[Path, typer.Option("--test", help="CSV/JSONL with manual codes (never in any graph).")],
-    id_column: Annotated[str, typer.Option("--id-column")] = "uid",
-    text_columns: Annotated[str, typer.Option("--text-columns")] = "findings,impression",
-    gold_column: Annotated[str, typer.Option("--gold-column")] = "MeSH",
-) -> None:
-    """Detection of negated / unlisted / side-flipped findings and false alarms; last line JSON."""
-    from medkg.rag.factuality_eval import evaluate_factuality
-
-    result = evaluate_factuality(
-        test, id_column=id_column, text_columns=_split(text_columns), gold_column=gold_column
-    )
-    for key, items in sorted(result.examples.items()):
-        for item in items:
-            typer.echo(f"{key}: {item}")
-    typer.echo(json.dumps(result.metrics()))
 
 
 def retrieve_cmd(
@@ -211,12 +151,7 @@ def _k(value: str) -> int | str:
 
 
 def register(app: typer.Typer) -> None:
-    """Add ``eval rag``/``eval factuality`` to the ``eval`` group of :mod:`medkg.cli.extract`, and
-    ``retrieve``, ``explain`` and ``serve``."""
-    from medkg.cli.extract import eval_app
-
-    eval_app.command("rag")(eval_rag)
-    eval_app.command("factuality")(eval_factuality)
+    """Add ``retrieve``, ``explain`` and ``serve``."""
     app.command("retrieve")(retrieve_cmd)
     app.command("explain")(explain_cmd)
     app.command("serve")(serve_cmd)

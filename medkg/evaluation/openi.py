@@ -37,6 +37,7 @@ from medkg.extract.pipeline import Extractor
 from medkg.extract.relations import finding_indexes
 from medkg.extract.types import Assertion, ReportExtraction
 from medkg.labels import LABEL_SECTIONS, label_mapper
+from medkg.ontology.model import Ontology
 
 log = logging.getLogger(__name__)
 
@@ -130,6 +131,68 @@ def evaluate_openi(path: str | os.PathLike[str], extractor: Extractor, *, exampl
         result.mesh.fp += fp
         result.mesh.fn += fn
     return result
+
+
+#: The linking modes ``medkg eval openi`` compares: result key, fuzzy linking on, heading.
+LINKING_MODES = (("fuzzy", True, "on (default pipeline)"), ("no_fuzzy", False, "off"))
+
+
+def evaluate_openi_linking(
+    path: str | os.PathLike[str], ontology: Ontology | None = None, *, examples: int = 5
+) -> dict[str, OpenIResult]:
+    """:func:`evaluate_openi` with fuzzy linking on (the default pipeline) and off.
+
+    Parameters
+    ----------
+    path:
+        The Open-i split (module docstring).
+    ontology:
+        What the extractors link to; ``None``: the shipped seed.
+    examples:
+        Report ids kept per error class.
+
+    Returns
+    -------
+    dict
+        ``{"fuzzy": OpenIResult, "no_fuzzy": OpenIResult}`` (:data:`LINKING_MODES`).
+
+    Examples
+    --------
+    >>> import csv, tempfile
+    >>> from pathlib import Path
+    >>> folder = tempfile.TemporaryDirectory()
+    >>> split = Path(folder.name) / "split.csv"
+    >>> with split.open("w", newline="") as fh:
+    ...     csv.writer(fh).writerows([
+    ...         ("uid", "indication", "comparison", "findings", "impression", "MeSH", "Cardiomegaly"),
+    ...         ("1", "", "", "The heart is enlarged.", "Cardiomegaly.", "Cardiomegaly", "1"),
+    ...         ("2", "", "", "No pneumothorax.", "Normal chest.", "normal", "0")])
+    >>> results = evaluate_openi_linking(split)
+    >>> {key: (r.reports, r.labels["Cardiomegaly"].f1) for key, r in results.items()}
+    {'fuzzy': (2, 1.0), 'no_fuzzy': (2, 1.0)}
+    >>> folder.cleanup()
+    """
+    return {
+        key: evaluate_openi(path, Extractor(ontology, fuzzy=fuzzy), examples=examples)
+        for key, fuzzy, _ in LINKING_MODES
+    }
+
+
+def format_linking(results: dict[str, OpenIResult]) -> list[str]:
+    """The table of ``medkg eval openi``: a heading and :func:`format_table` per linking mode.
+
+    Examples
+    --------
+    >>> result = OpenIResult(labels={"Cardiomegaly": Counts(1, 0, 0)}, reports=1)
+    >>> format_linking({"fuzzy": result})[0]
+    '== fuzzy linking on (default pipeline): 1 reports'
+    """
+    headings = {key: heading for key, _, heading in LINKING_MODES}
+    lines = []
+    for key, result in results.items():
+        lines.append(f"== fuzzy linking {headings[key]}: {result.reports} reports")
+        lines += format_table(result)
+    return lines
 
 
 def predicted_findings(extraction: ReportExtraction, no_finding: frozenset[str] | set[str] = frozenset()

@@ -243,7 +243,7 @@ def check_facts(
         if 0 <= m.sentence < len(ext.sentences):
             span = ext.sentences[m.sentence]
             sentence = ext.text[span.start : span.end]
-        verdict, reason = _verdict(m, reference, onto, n in hypotheses)
+        verdict, reason = mention_verdict(m, reference, onto, n in hypotheses)
         assertion = "uncertain" if n in hypotheses and m.assertion.value == "present" else m.assertion.value
         out.append(Statement(sentence, m.cui, m.name, assertion, m.laterality, verdict, reason))
     return FactualityReport(tuple(out))
@@ -254,7 +254,7 @@ def suggested_mentions(extraction) -> set[int]:
     return {r.target for r in extraction.relations if r.kind == "suggestive_of"}
 
 
-def _related(cui: str, others: Sequence[str] | set[str] | dict, onto) -> list[str]:
+def related_concepts(cui: str, others: Sequence[str] | set[str] | dict, onto) -> list[str]:
     """Reference concepts equal to ``cui`` or related to it by is_a (either way)."""
     if cui in others:
         return [cui]
@@ -262,14 +262,18 @@ def _related(cui: str, others: Sequence[str] | set[str] | dict, onto) -> list[st
     return [o for o in others if o in up or (o in onto and cui in onto.ancestors(o))]
 
 
-def _verdict(m, ref: Reference, onto, hypothesis: bool = False) -> tuple[str, str]:
+def mention_verdict(m, ref: Reference, onto, hypothesis: bool = False) -> tuple[str, str]:
+    """``(verdict, reason)`` of one extracted mention against ``ref`` (rules: the module docstring).
+
+    ``hypothesis``: the mention is the target of a ``suggestive_of`` relation, checked as uncertain.
+    """
     concept = onto.get(m.cui)
     tuis = set(concept.tuis if concept is not None else m.semantic_types)
     if tuis and tuis <= ANATOMY_TUIS:
         return "not_checked", "anatomy"
     if m.hypothetical or m.historical:
         return "not_checked", "hypothetical or historical"
-    present = _related(m.cui, ref.present, onto)
+    present = related_concepts(m.cui, ref.present, onto)
     assertion = m.assertion.value
     if hypothesis and assertion == "present":
         assertion = "uncertain"  # the target of "X suggestive of Y" is a hypothesis
@@ -282,9 +286,9 @@ def _verdict(m, ref: Reference, onto, hypothesis: bool = False) -> tuple[str, st
             if side in ("left", "right") and sides and side not in sides and "bilateral" not in sides:
                 return "contradicted", f"wrong side: {side}, the case has {'/'.join(sorted(sides))}"
             return "supported", "present, as the case"
-        if _related(m.cui, ref.absent, onto):
+        if related_concepts(m.cui, ref.absent, onto):
             return "contradicted", "asserted present, the case says absent"
-        if _related(m.cui, ref.uncertain, onto):
+        if related_concepts(m.cui, ref.uncertain, onto):
             return "unsupported", "asserted present, the case is uncertain"
         if ref.closed_for(m.cui, onto):
             return "contradicted", "asserted present, not among the case's findings"
@@ -299,10 +303,10 @@ def _verdict(m, ref: Reference, onto, hypothesis: bool = False) -> tuple[str, st
             )
         if exact:
             return "contradicted", "negates a present finding"
-        if ref.closed_for(m.cui, onto) or _related(m.cui, ref.absent, onto):
+        if ref.closed_for(m.cui, onto) or related_concepts(m.cui, ref.absent, onto):
             return "supported", "absent, as the case"
         return "unsupported", "not in the case's facts"
-    if present or _related(m.cui, ref.uncertain, onto):
+    if present or related_concepts(m.cui, ref.uncertain, onto):
         return "supported", "uncertain, the case has it"
     return "unsupported", "uncertain, not in the case's facts"
 
@@ -316,7 +320,7 @@ def _no_finding(ref: Reference, onto, text: str = "") -> tuple[str, str]:
         return "supported", "no finding, as the case"
     if _ACUTE.search(text or ""):
         acute = {c.cui for name in ACUTE_FINDINGS for c in onto.lookup(name)}
-        if any(_related(c, acute, onto) for c in ref.present):
+        if any(related_concepts(c, acute, onto) for c in ref.present):
             return "contradicted", "says no acute finding, the case has an acute one"
         return "unsupported", "no acute finding: the case's findings are not known to be acute"
     if any(c != NO_FINDING_CUI and ref.closed_for(c, onto) for c in ref.present):

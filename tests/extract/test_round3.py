@@ -125,6 +125,6 @@ def test_module_is_callable():
 
 
 def test_eval_relations_registered_once():
-    from medkg.cli.extract import eval_app
+    from medkg.cli.evaluate import eval_app
 
     assert [c.name for c in eval_app.registered_commands].count("relations") <= 1

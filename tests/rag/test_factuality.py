@@ -2,9 +2,9 @@ from __future__ import annotations
 
 import pytest
 
+from medkg.evaluation.factuality import flip_sides
 from medkg.rag import check_facts
 from medkg.rag.factuality import Reference, reference_from_codes, reference_from_graph
-from medkg.rag.factuality_eval import flip_sides
 
 
 @pytest.fixture(scope="module")

@@ -38,7 +38,7 @@ QUESTION = "What else may be seen?"
 
 @pytest.fixture(scope="module")
 def models(tmp_path_factory):
-    from medkg.rag.generators.tiny import build_tiny_image_text_model, build_tiny_text_model
+    from medkg.testing.tiny_models import build_tiny_image_text_model, build_tiny_text_model
 
     root = tmp_path_factory.mktemp("tiny-models")
     return {

@@ -6,15 +6,15 @@ from __future__ import annotations
 import pytest
 
 from medkg.datasets.types import ImageRecord, ReportRecord
+from medkg.evaluation.code_edges import CODE_SECTION, add_code_edges, codes_only_graph, with_code_edges
+from medkg.evaluation.gold_matching import GoldMatcher, recall_precision
+from medkg.evaluation.tuning import tune_weights
 from medkg.graph.model import ImageNode, KnowledgeGraph, ReportNode, StudyNode
 from medkg.labels import label_mapper
 from medkg.ontology import load
 from medkg.ontology.model import Concept, Ontology, Relation
-from medkg.rag.code_edges import CODE_SECTION, add_code_edges, codes_only_graph, with_code_edges
 from medkg.rag.index import GraphIndex
-from medkg.rag.matching import GoldMatcher, recall_precision
 from medkg.rag.ranking import RankingWeights
-from medkg.rag.tuning import tune_weights
 
 BONE_FRACTURES, RIB_FRACTURES, EFFUSION = "MKG:D050723", "MKG:D012253", "C0032227"
 LUNG, CALCINOSIS = "MKG:D008168", "C0006663"

@@ -35,7 +35,7 @@ QUESTION = "What else may be seen?"
 def hf(tmp_path_factory):
     pytest.importorskip("transformers")
     from medkg.rag.generators import HuggingFaceGenerator
-    from medkg.rag.generators.tiny import build_tiny_image_text_model, build_tiny_text_model
+    from medkg.testing.tiny_models import build_tiny_image_text_model, build_tiny_text_model
 
     root = tmp_path_factory.mktemp("tiny")
     return {

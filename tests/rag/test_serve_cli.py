@@ -36,7 +36,7 @@ QUESTION = "What else may be seen?"
 @pytest.fixture(scope="module")
 def tiny_model(tmp_path_factory):
     pytest.importorskip("transformers")
-    from medkg.rag.generators.tiny import build_tiny_text_model
+    from medkg.testing.tiny_models import build_tiny_text_model
 
     return build_tiny_text_model(tmp_path_factory.mktemp("tiny") / "tiny-llama")
 

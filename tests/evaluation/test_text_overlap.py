@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import math
 
-from medkg.rag.textmetrics import bleu, lcs_length, rouge_l
+from medkg.evaluation.text_overlap import bleu, lcs_length, rouge_l
 
 
 def test_rouge_l_exact():

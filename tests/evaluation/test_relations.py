@@ -13,14 +13,14 @@ from pathlib import Path
 import pytest
 
 from medkg.errors import ParseError
-from medkg.evaluation.annotations import (
+from medkg.evaluation.metrics import Counts
+from medkg.evaluation.relations import (
     Item,
     RelationsResult,
     read_annotations,
     score_report,
     text_digest,
 )
-from medkg.evaluation.metrics import Counts
 from medkg.extract.sections import combine_sections
 from medkg.extract.types import Mention, MentionRelation, ReportExtraction, Section
 
@@ -70,7 +70,7 @@ def test_score_report_overlap_and_precoordination():
     ex = ReportExtraction("u", text, mentions=ms, relations=(MentionRelation("located_at", 0, 1),))
     gold = [Item("u", "modify", 0, 9, 10, 19), Item("u", "laterality", 10, 19, value="left|right"),
             Item("u", "located_at", 10, 19, 33, 43), Item("u", "severity", 10, 19, value="small")]
-    from medkg.evaluation.annotations import predicted_items
+    from medkg.evaluation.relations import predicted_items
 
     result = RelationsResult({k: Counts() for k in ("laterality", "severity", "located_at", "modify")})
     score_report(gold, predicted_items(ex), ex, result)
