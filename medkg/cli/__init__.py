@@ -56,8 +56,30 @@ for _stage in _STAGES:
     _module.register(app)
 
 
+def click_exceptions() -> tuple[type[BaseException], ...]:
+    """The ``ClickException`` classes of the click that typer actually runs on.
+
+    typer ≥ 0.19 vendors click as ``typer._click`` and raises its exceptions; older typer uses the
+    standalone ``click`` package. Both are looked up at run time (whichever exist), so a usage
+    error is caught whatever typer version is installed.
+    """
+    found: list[type[BaseException]] = []
+    for name in ("typer._click.exceptions", "click.exceptions"):
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError:
+            continue
+        found.append(module.ClickException)
+    return tuple(found)
+
+
 def main(argv: list[str] | None = None) -> None:
-    """Entry point of the ``medkg`` script; typed medkg errors become one clear line and exit code 2."""
+    """Entry point of the ``medkg`` script.
+
+    Typed medkg errors become one ``error:`` line and exit code 2; usage errors (unknown command or
+    option, stray or missing argument, bad value) print the usage line and one error line, exit 2.
+    """
+    usage_errors = click_exceptions()
     try:
         app(args=argv, standalone_mode=False)
     except MedkgError as exc:
@@ -68,10 +90,6 @@ def main(argv: list[str] | None = None) -> None:
     except typer.Abort:
         typer.echo("aborted", err=True)
         sys.exit(130)
-    except Exception as exc:  # click usage errors
-        import click
-
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            sys.exit(exc.exit_code)
-        raise
+    except usage_errors as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
