@@ -47,13 +47,7 @@ def _root(
 
 
 for _stage in _STAGES:
-    try:
-        _module = importlib.import_module(f"medkg.cli.{_stage}")
-    except ModuleNotFoundError as exc:  # a stage not built yet
-        if exc.name != f"medkg.cli.{_stage}":
-            raise
-        continue
-    _module.register(app)
+    importlib.import_module(f"medkg.cli.{_stage}").register(app)
 
 
 def click_exceptions() -> tuple[type[BaseException], ...]:

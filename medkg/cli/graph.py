@@ -9,24 +9,14 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
+from medkg.cli.params import parse_params
 from medkg.errors import ConfigError
 
 DEFAULT_STORE = "medkg-store"
-
-
-def _parse_param(text: str) -> tuple[str, Any]:
-    """``k=v``; v is read as JSON when it parses (numbers, true/false, lists), else a string."""
-    if "=" not in text:
-        raise ConfigError(f"--param {text!r} is not key=value", hint="e.g. --param cui=C0018800")
-    key, value = text.split("=", 1)
-    try:
-        return key, json.loads(value)
-    except json.JSONDecodeError:
-        return key, value
 
 
 def _table(rows: list[tuple[str, str]], header: tuple[str, str] = ("", "")) -> str:
@@ -203,7 +193,7 @@ def register(app: typer.Typer) -> None:
             raise ConfigError(
                 "expected [STORE_DIR] QUERY", hint='medkg cypher kg-store "MATCH (n) RETURN count(n)"'
             )
-        params = dict(_parse_param(p) for p in param or [])
+        params = parse_params(param)
         with LadybugStore(store_dir, read_only=not write) as store:
             rows = store.cypher(query, params, write=write)
         if as_json:

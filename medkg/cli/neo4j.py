@@ -14,7 +14,8 @@ from typing import Annotated, Any
 
 import typer
 
-from medkg.errors import ConfigError
+from medkg.cli.params import parse_params
+from medkg.store.neo4j import BATCH_SIZE, WORKERS
 
 NeoUri = Annotated[
     str | None, typer.Option("--neo4j", help="Bolt URI, e.g. bolt://127.0.0.1:7687 (default: $NEO4J_URI).")
@@ -31,16 +32,6 @@ def _store(uri: str | None, user: str | None, database: str | None, ask: bool, *
 
     password = typer.prompt("Neo4j password", hide_input=True) if ask else None
     return Neo4jStore(uri, user=user, password=password, database=database, **kw)
-
-
-def _param(text: str) -> tuple[str, Any]:
-    if "=" not in text:
-        raise ConfigError(f"--param {text!r} is not key=value", hint="e.g. --param cui=C0018800")
-    key, value = text.split("=", 1)
-    try:
-        return key, json.loads(value)
-    except json.JSONDecodeError:
-        return key, value
 
 
 def print_rows(rows: list[dict[str, Any]], as_json: bool) -> None:
@@ -64,8 +55,10 @@ def register(app: typer.Typer) -> None:
     def load_cmd(
         store_dir: Annotated[Path, typer.Argument(help="Embedded store directory (from `medkg build`).")],
         neo4j: NeoUri = None,
-        batch_size: Annotated[int, typer.Option("--batch-size", help="Rows per transaction.")] = 5_000,
-        workers: Annotated[int, typer.Option("--workers", help="Concurrent write transactions.", min=1)] = 2,
+        batch_size: Annotated[int, typer.Option("--batch-size", help="Rows per transaction.")] = BATCH_SIZE,
+        workers: Annotated[
+            int, typer.Option("--workers", help="Concurrent write transactions.", min=1)
+        ] = WORKERS,
         provenance: Annotated[
             str,
             typer.Option(
@@ -128,7 +121,7 @@ def register(app: typer.Typer) -> None:
         ask_password: AskPassword = False,
     ) -> None:
         """Run a Cypher query on Neo4j; read-only unless --write."""
-        params = dict(_param(p) for p in param or [])
+        params = parse_params(param)
         with _store(neo4j, user, database, ask_password) as store:
             rows = store.cypher(query, params, write=write)
         print_rows(rows, as_json)
