@@ -18,8 +18,9 @@ Any other RELA name may be selected too: its type is the name in upper case (``h
 Examples
 --------
 >>> from medkg.ontology.model import Relation
->>> canonical_edge(Relation("C0024115", "RN", "inverse_isa", "C0004144"), ("isa",))
-('ISA', 'C0004144', 'C0024115', 'inverse_isa')
+>>> rel = Relation("C0024115", "RN", "inverse_isa", "C0004144", "MSH")
+>>> select_edges([rel], {"C0024115", "C0004144"}, ("isa",))
+{('ISA', 'C0004144', 'C0024115'): ({'inverse_isa'}, {'MSH'})}
 """
 
 from __future__ import annotations
@@ -95,11 +96,6 @@ def _lookup(selected: Iterable[str]) -> dict[str, tuple[RelationSpec, bool]]:
         for raw in spec.inverse:
             table[raw] = (spec, True)
     return table
-
-
-def canonical_edge(relation: Relation, selected: Iterable[str]) -> tuple[str, str, str, str] | None:
-    """``(type, source, target, rela)`` for a selected relation, or None when it is not selected."""
-    return _canonical(relation, _lookup(selected))
 
 
 def _canonical(

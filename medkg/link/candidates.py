@@ -97,7 +97,3 @@ class CandidateIndex:
         hit = np.flatnonzero(sims)
         order = hit[np.argsort(-sims[hit], kind="stable")[:k]]
         return [(self.aliases[i], self.cuis[i], float(sims[i])) for i in order]
-
-    def query_many(self, texts: list[str], k: int = 5) -> list[list[tuple[str, str, float]]]:
-        """Nearest aliases of several texts."""
-        return [self.query(t, k) for t in texts]

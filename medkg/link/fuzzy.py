@@ -108,13 +108,6 @@ class FuzzyLinker:
             known.update(phrase.split())
         return cls(pairs, known, **kwargs)
 
-    @classmethod
-    def from_kb(cls, path, **kwargs) -> FuzzyLinker:
-        """Build from a scispacy knowledge-base JSONL file (``concept_id``, ``aliases``, ...)."""
-        from medkg.ontology.scispacy_kb import read_scispacy_kb
-
-        return cls.from_vocabulary(Vocabulary.build(read_scispacy_kb(path)), **kwargs)
-
     def link(self, word: str) -> tuple[str, float] | None:
         """``(cui, score)`` for one folded word or two-word phrase, or ``None``."""
         if word in self._cache:

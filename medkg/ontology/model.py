@@ -116,13 +116,6 @@ class Concept:
     codes: tuple[tuple[str, str], ...] = ()
     definition: str | None = None
 
-    def codes_by_source(self) -> dict[str, list[str]]:
-        """Source codes grouped by vocabulary: ``{"MSH": ["D010996"], "DOID": [...]}``."""
-        out: dict[str, list[str]] = defaultdict(list)
-        for sab, code in self.codes:
-            out[sab].append(code)
-        return dict(out)
-
     @property
     def names(self) -> tuple[str, ...]:
         """Preferred name followed by the synonyms."""
@@ -230,12 +223,6 @@ class Ontology:
         """Concepts carrying the source code ``code`` of vocabulary ``sab`` (e.g. ``"MSH", "D010996"``)."""
         return [self.concepts[c] for c in self._by_code.get((sab, code), ())]
 
-    def names(self) -> Iterator[tuple[str, str]]:
-        """Every ``(name, cui)`` pair: preferred names and synonyms."""
-        for concept in self.concepts.values():
-            for text in concept.names:
-                yield text, concept.cui
-
     def lookup_keys(self) -> dict[str, list[str]]:
         """The lookup index: normalized key → CUIs (read-only view for matchers)."""
         return self._by_key
@@ -258,9 +245,6 @@ class Ontology:
     def is_a(self, cui: str, ancestor: str) -> bool:
         """True when ``cui`` is ``ancestor`` or one of its descendants."""
         return cui == ancestor or ancestor in self.ancestors(cui)
-
-    def relations_of(self, cui: str) -> list[Relation]:
-        return [r for r in self.relations if r.head == cui or r.tail == cui]
 
     # -- statistics ------------------------------------------------------------------------
     def stats(self) -> OntologyStats:
