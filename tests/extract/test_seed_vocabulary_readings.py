@@ -1,4 +1,4 @@
-"""Round-5 readings on the shipped seed: pulmonary vascular congestion as reports phrase it, the
+"""How the shipped seed reads pulmonary vascular congestion as reports phrase it, the
 enlarged cardiac silhouette as a qualified anatomy finding, thoracic-spine and spine qualifiers
 that a normal spine does not trigger, spurring as an osteophyte, central venous lines."""
 

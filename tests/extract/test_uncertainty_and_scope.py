@@ -1,4 +1,4 @@
-"""Round-4 rules on the shipped seed: uncertainty cues, differentials, partial clear statements,
+"""On the shipped seed: uncertainty cues, differentials, partial clear statements,
 anatomy phrases for located_at, and the orphan "or" list after a negated sentence."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Round-3 fixes on the shipped seed: laterality ceiling, modifiers of fixed-absent rules,
+"""On the shipped seed: laterality ceiling, modifiers of fixed-absent rules,
 qualified anatomy, "no finding" statements, hedges, the callable module."""
 
 from __future__ import annotations
