@@ -14,7 +14,7 @@ from typing import Annotated
 
 import typer
 
-from medkg.cli.extract import IdColumn, NoFuzzy, OntologyPath, TextColumns, _columns, _extractor
+from medkg.cli.extract import IdColumn, NoFuzzy, OntologyPath, TextColumns, _columns
 
 eval_app = typer.Typer(name="eval", help="Evaluate extraction, labels and retrieval on gold standards.",
                        no_args_is_help=True)
@@ -60,9 +60,10 @@ def eval_labels(
     one JSON object with the figures (:func:`medkg.evaluation.labels.evaluate_labels`).
     """
     from medkg.evaluation.labels import evaluate_labels, format_report
+    from medkg.extract import load_extractor
 
     result = evaluate_labels(gold, reports, id_column=id_column, text_columns=_columns(text_columns),
-                             schema=schema, extractor=_extractor(ontology, not no_fuzzy))
+                             schema=schema, extractor=load_extractor(ontology, fuzzy=not no_fuzzy))
     for line in format_report(result, examples=examples):
         typer.echo(line)
     typer.echo(json.dumps({"gold": str(gold), "reports": str(reports), **result.summary()}))
@@ -83,8 +84,9 @@ def eval_relations(
     Spans match when they overlap; the last line is one JSON object with the figures.
     """
     from medkg.evaluation.relations import evaluate_relations, format_report
+    from medkg.extract import load_extractor
 
-    result = evaluate_relations(annotations, split, _extractor(ontology, not no_fuzzy))
+    result = evaluate_relations(annotations, split, load_extractor(ontology, fuzzy=not no_fuzzy))
     for line in format_report(result, annotations, errors=errors):
         typer.echo(line)
     typer.echo(json.dumps({"annotations": str(annotations), "split": str(split), **result.summary()}))

@@ -1,4 +1,5 @@
-"""``medkg extract`` and ``medkg label``; the ``medkg eval`` group is :mod:`medkg.cli.evaluate`."""
+"""``medkg extract`` and ``medkg label``, each one :func:`medkg.workflows.run_batch` call; the ``medkg eval``
+group is :mod:`medkg.cli.evaluate`."""
 
 from __future__ import annotations
 
@@ -23,13 +24,6 @@ OntologyPath = Annotated[Path | None, typer.Option(
     "--ontology", help="Ontology to link to (RRF dir, .obo, .owl, KB .jsonl; default: the shipped seed).")]
 
 
-def _extractor(ontology: Path | None, fuzzy: bool = True):
-    from medkg.extract import Extractor
-    from medkg.ontology import load
-
-    return Extractor(load(ontology) if ontology else None, fuzzy=fuzzy)
-
-
 def _columns(value: str) -> list[str]:
     return [c.strip() for c in value.split(",") if c.strip()]
 
@@ -46,11 +40,11 @@ def extract_cmd(
     ontology: OntologyPath = None,
 ) -> None:
     """Extract linked, asserted concept mentions: one JSON object per report."""
-    from medkg.workflows import run_batch as run
+    from medkg.workflows import run_batch
 
-    stats = run(input, output, id_column=id_column, text_columns=_columns(text_columns),
-                extractor=_extractor(ontology, not no_fuzzy), mode="extract", workers=workers,
-                on_error=on_error, rejects_path=rejects)
+    stats = run_batch(input, output, id_column=id_column, text_columns=_columns(text_columns), mode="extract",
+                      workers=workers, on_error=on_error, rejects_path=rejects, ontology=ontology,
+                      fuzzy=not no_fuzzy)
     typer.echo(f"{stats.written} reports written to {output}, {stats.rejected} skipped", err=True)
 
 
@@ -67,11 +61,11 @@ def label_cmd(
     ontology: OntologyPath = None,
 ) -> None:
     """Label reports: one CSV row per report, 1 / 0 / -1 / empty per label."""
-    from medkg.workflows import run_batch as run
+    from medkg.workflows import run_batch
 
-    stats = run(input, output, id_column=id_column, text_columns=_columns(text_columns),
-                extractor=_extractor(ontology, not no_fuzzy), mode="label", schema=schema,
-                workers=workers, on_error=on_error, rejects_path=rejects)
+    stats = run_batch(input, output, id_column=id_column, text_columns=_columns(text_columns), mode="label",
+                      schema=schema, workers=workers, on_error=on_error, rejects_path=rejects,
+                      ontology=ontology, fuzzy=not no_fuzzy)
     typer.echo(f"{stats.written} reports labelled in {output}, {stats.rejected} skipped", err=True)
 
 

@@ -14,6 +14,7 @@ registered in :mod:`medkg.extract.components`.
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
@@ -30,6 +31,7 @@ from medkg.extract.types import (
     SectionSpan,
     SentenceSpan,
 )
+from medkg.ontology.model import Ontology
 
 __all__ = [
     "IMAGE_SECTIONS",
@@ -44,7 +46,26 @@ __all__ = [
     "default_extractor",
     "extract",
     "extract_many",
+    "load_extractor",
 ]
+
+
+def load_extractor(
+    ontology: str | os.PathLike[str] | Ontology | None = None, *, fuzzy: bool = True
+) -> Extractor:
+    """An extractor over ``ontology`` (a source path for :func:`medkg.ontology.load`, an
+    :class:`~medkg.ontology.Ontology`, or None for the shipped seed), with fuzzy linking or not.
+
+    What every command taking ``--ontology`` and ``--no-fuzzy`` runs.
+
+    >>> load_extractor(fuzzy=False).extract({"findings": "No pneumothoraks."}).mentions
+    ()
+    """
+    if ontology is not None and not isinstance(ontology, Ontology):
+        from medkg.ontology import load
+
+        ontology = load(ontology)
+    return Extractor(ontology, fuzzy=fuzzy)
 
 
 @lru_cache(maxsize=1)

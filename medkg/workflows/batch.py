@@ -20,10 +20,12 @@ from pathlib import Path
 
 from medkg.datasets.report_rows import iter_records
 from medkg.errors import ConfigError, ExtractionError, MedkgError
+from medkg.extract import load_extractor
 from medkg.extract.parallel import map_batches
 from medkg.extract.pipeline import Extractor
 from medkg.extract.types import ReportExtraction
 from medkg.labels import label_mapper
+from medkg.ontology.model import Ontology
 
 log = logging.getLogger(__name__)
 
@@ -121,7 +123,7 @@ def run_batch(
     *,
     id_column: str,
     text_columns: Sequence[str],
-    extractor: Extractor,
+    extractor: Extractor | None = None,
     mode: str = "extract",
     schema: str = "chestxray14",
     workers: int = 1,
@@ -129,6 +131,8 @@ def run_batch(
     rejects_path: str | os.PathLike[str] | None = None,
     progress: bool | None = None,
     batch_size: int = 512,
+    ontology: str | os.PathLike[str] | Ontology | None = None,
+    fuzzy: bool = True,
 ) -> RunStats:
     """Extract (JSONL) or label (CSV) every record of ``input_path`` into ``output_path``.
 
@@ -139,11 +143,16 @@ def run_batch(
     on_error:
         ``"raise"`` stops at the first bad record; ``"skip"`` writes it to ``rejects_path``
         (default ``OUTPUT.rejects.jsonl``) and goes on.
+    extractor, ontology, fuzzy:
+        The extractor to run; when None, one is built over ``ontology`` (a source path or an
+        :class:`~medkg.ontology.Ontology`; default the shipped seed), with fuzzy linking or not.
     """
     if on_error not in ("raise", "skip"):
         raise ConfigError(f"--on-error must be raise or skip, not {on_error!r}")
     if mode not in ("extract", "label"):
         raise ConfigError(f"unknown mode {mode!r}")
+    if extractor is None:
+        extractor = load_extractor(ontology, fuzzy=fuzzy)
     out = Path(output_path)
     rejects = Path(rejects_path) if rejects_path else out.with_name(out.name + ".rejects.jsonl")
     worker = _BatchWorker(extractor, mode, schema)
