@@ -13,6 +13,10 @@ from typing import Annotated
 import typer
 
 from medkg.errors import InputFileError
+from medkg.kge.train import TrainConfig
+
+#: The library's training defaults (the command's option defaults).
+_DEFAULTS = TrainConfig(model="TransE", epochs=100)
 
 
 def _load_triples(source: Path, all_edges: bool):
@@ -54,10 +58,14 @@ def register(app: typer.Typer) -> None:
             str, typer.Option("--model", "-m", help="TransE, RotatE, DistMult or ComplEx.")
         ] = "TransE",
         epochs: Annotated[int, typer.Option("--epochs", help="Training epochs.")] = 100,
-        dim: Annotated[int, typer.Option("--dim", help="Embedding size.")] = 64,
-        seed: Annotated[int, typer.Option("--seed", help="Split, initialisation and batch order.")] = 0,
-        batch_size: Annotated[int, typer.Option("--batch-size", help="Triples per batch.")] = 1024,
-        lr: Annotated[float, typer.Option("--lr", help="Adam learning rate.")] = 0.01,
+        dim: Annotated[int, typer.Option("--dim", help="Embedding size.")] = _DEFAULTS.dim,
+        seed: Annotated[
+            int, typer.Option("--seed", help="Split, initialisation and batch order.")
+        ] = _DEFAULTS.seed,
+        batch_size: Annotated[
+            int, typer.Option("--batch-size", help="Triples per batch.")
+        ] = _DEFAULTS.batch_size,
+        lr: Annotated[float, typer.Option("--lr", help="Adam learning rate.")] = _DEFAULTS.lr,
         device: Annotated[
             str | None, typer.Option("--device", help="cpu or cuda (default: cuda when available).")
         ] = None,
