@@ -205,3 +205,11 @@ def test_moved_modules_warn_and_still_work():
             importlib.reload(module)
         for public in getattr(module, "__all__", ()):
             assert getattr(module, public) is not None, f"{name}.{public}"
+
+
+def test_workflows_names_are_all_served():
+    import medkg.workflows as workflows
+
+    assert sorted(workflows.__all__) == sorted(workflows._HOMES)
+    for name in workflows.__all__:
+        assert getattr(workflows, name) is not None

@@ -13,10 +13,6 @@ from typing import Annotated
 import typer
 
 from medkg.errors import InputFileError
-from medkg.kge.train import TrainConfig
-
-#: The library's training defaults (the command's option defaults).
-_DEFAULTS = TrainConfig(model="TransE", epochs=100)
 
 
 def _load_triples(source: Path, all_edges: bool):
@@ -58,14 +54,16 @@ def register(app: typer.Typer) -> None:
             str, typer.Option("--model", "-m", help="TransE, RotatE, DistMult or ComplEx.")
         ] = "TransE",
         epochs: Annotated[int, typer.Option("--epochs", help="Training epochs.")] = 100,
-        dim: Annotated[int, typer.Option("--dim", help="Embedding size.")] = _DEFAULTS.dim,
+        dim: Annotated[
+            int | None, typer.Option("--dim", help="Embedding size (default: TrainConfig's, 64).")
+        ] = None,
         seed: Annotated[
-            int, typer.Option("--seed", help="Split, initialisation and batch order.")
-        ] = _DEFAULTS.seed,
+            int | None, typer.Option("--seed", help="Split, initialisation and batch order (default 0).")
+        ] = None,
         batch_size: Annotated[
-            int, typer.Option("--batch-size", help="Triples per batch.")
-        ] = _DEFAULTS.batch_size,
-        lr: Annotated[float, typer.Option("--lr", help="Adam learning rate.")] = _DEFAULTS.lr,
+            int | None, typer.Option("--batch-size", help="Triples per batch (default 1024).")
+        ] = None,
+        lr: Annotated[float | None, typer.Option("--lr", help="Adam learning rate (default 0.01).")] = None,
         device: Annotated[
             str | None, typer.Option("--device", help="cpu or cuda (default: cuda when available).")
         ] = None,
@@ -91,7 +89,9 @@ def register(app: typer.Typer) -> None:
             import torch
 
             torch.set_num_threads(threads)
-        cfg = TrainConfig(model, epochs, dim, batch_size, lr, seed, device=device)
+        given = {"dim": dim, "batch_size": batch_size, "lr": lr, "seed": seed}
+        # Options left out take TrainConfig's defaults (the library's, named once).
+        cfg = TrainConfig(model, epochs, device=device, **{k: v for k, v in given.items() if v is not None})
         triples = _load_triples(source, all_edges)
         typer.echo(
             f"{len(triples)} triples, {len(triples.entities)} entities, {len(triples.relations)} relations"

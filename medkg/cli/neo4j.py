@@ -15,7 +15,6 @@ from typing import Annotated, Any
 import typer
 
 from medkg.cli.params import parse_params
-from medkg.store.neo4j import BATCH_SIZE, WORKERS
 
 NeoUri = Annotated[
     str | None, typer.Option("--neo4j", help="Bolt URI, e.g. bolt://127.0.0.1:7687 (default: $NEO4J_URI).")
@@ -55,10 +54,14 @@ def register(app: typer.Typer) -> None:
     def load_cmd(
         store_dir: Annotated[Path, typer.Argument(help="Embedded store directory (from `medkg build`).")],
         neo4j: NeoUri = None,
-        batch_size: Annotated[int, typer.Option("--batch-size", help="Rows per transaction.")] = BATCH_SIZE,
+        batch_size: Annotated[
+            int | None,
+            typer.Option("--batch-size", help="Rows per transaction (default: the store's, 5,000)."),
+        ] = None,
         workers: Annotated[
-            int, typer.Option("--workers", help="Concurrent write transactions.", min=1)
-        ] = WORKERS,
+            int | None,
+            typer.Option("--workers", help="Concurrent write transactions (default: the store's, 2).", min=1),
+        ] = None,
         provenance: Annotated[
             str,
             typer.Option(
@@ -87,7 +90,8 @@ def register(app: typer.Typer) -> None:
             kg = lb.read_graph()
             digest = lb.manifest().get("checksum")
         uri = neo4j or os.environ.get("NEO4J_URI")
-        with _store(uri, user, database, ask_password, workers=workers, provenance=provenance) as store:
+        lanes = {"workers": workers} if workers is not None else {}  # None: the store's default
+        with _store(uri, user, database, ask_password, provenance=provenance, **lanes) as store:
             total = sum(kg.counts().values()) + 1
             with tqdm(total=total, unit=" rows", desc="neo4j", disable=None) as bar:
                 report = store.load(

@@ -2,7 +2,7 @@
 
 import warnings
 
-from medkg.workflows.build import build_store_dask
+from medkg.workflows.building import build_store_dask
 
 __all__ = ["build_store_dask"]
 

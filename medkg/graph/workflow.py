@@ -2,7 +2,7 @@
 
 import warnings
 
-from medkg.workflows.build import BuildResult, build_store
+from medkg.workflows.building import BuildResult, build_store
 from medkg.workflows.timing import TimedRecords, cpu_now
 
 __all__ = ["BuildResult", "TimedRecords", "build_store", "cpu_now"]
