@@ -10,8 +10,11 @@ raising, so a run can skip it, in order, and go on; a missing column is a
 
 Examples
 --------
->>> for rec in iter_records("reports.csv", "uid", ["findings", "impression"]):   # doctest: +SKIP
-...     print(rec.line, rec.id, rec.error or rec.report)
+>>> for rec in iter_records("dev.csv", "uid", ["findings", "impression"]):
+...     print(rec.line, rec.id, rec.error or sorted(rec.report))
+2 1 ['findings', 'impression']
+3 2 ['findings', 'impression']
+5 3 ['findings', 'impression']
 """
 
 from __future__ import annotations

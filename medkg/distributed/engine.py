@@ -9,7 +9,7 @@ most ``2 × workers`` partitions are in flight, so client memory does not grow w
 
 Examples
 --------
->>> kg = build_graph_dask(records, None, GraphOptions(), scheduler="tcp://10.0.0.5:8786")  # doctest: +SKIP
+>>> kg = build_graph_dask(records, None, GraphOptions(), scheduler="tcp://h:8786")  # dask # doctest: +SKIP
 >>> checksum(kg) == checksum(build_graph(records, Extractor(onto), onto))                    # doctest: +SKIP
 True
 """
@@ -124,7 +124,7 @@ def build_graph_dask(
 
     Examples
     --------
-    >>> spec = ReaderSpec("generic", shards, columns)                                # doctest: +SKIP
+    >>> spec = ReaderSpec("generic", shards, columns)                # needs dask and shards  # doctest: +SKIP
     >>> kg = build_graph_dask(spec, "umls/META", scheduler=client)                   # doctest: +SKIP
     """
     if partition_size < 1:

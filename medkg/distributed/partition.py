@@ -7,8 +7,8 @@ its file, line and record intact.
 
 Examples
 --------
->>> part = build_partition(0, [], ExtractorSpec(None, {"fuzzy": False}))   # doctest: +SKIP
->>> part.records, len(part.graph.reports)                                   # doctest: +SKIP
+>>> part = build_partition(0, [], ExtractorSpec(None, {"fuzzy": False}))
+>>> part.records, len(part.graph.reports)
 (0, 0)
 """
 

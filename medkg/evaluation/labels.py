@@ -17,7 +17,7 @@ report, and a report without a gold record, are ignored and counted.
 Examples
 --------
 >>> r = evaluate_labels("annotations/mimic_dev/gold.jsonl", "../shared/data/mimic-style/dev.csv",
-...                     id_column="uid", text_columns=["text"], schema="chexpert")  # doctest: +SKIP
+...                     id_column="uid", text_columns=["text"], schema="chexpert")  # shared/ # doctest: +SKIP
 >>> round(r.positive.f1, 3)                                                          # doctest: +SKIP
 0.95
 """

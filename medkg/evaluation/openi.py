@@ -17,8 +17,9 @@ finding" counts only in a report with no other predicted finding (Open-i's ``nor
 
 Examples
 --------
->>> result = evaluate_openi("../shared/data/openi/dev.csv")        # doctest: +SKIP
->>> round(result.micro.f1, 3)                                       # doctest: +SKIP
+>>> from medkg.extract import Extractor
+>>> result = evaluate_openi("../shared/data/openi/dev.csv", Extractor())  # needs ../shared  # doctest: +SKIP
+>>> round(result.micro.f1, 3)                                              # doctest: +SKIP
 0.95
 """
 

@@ -165,7 +165,7 @@ def build_store_dask(
     --------
     With ``dask[distributed]`` installed and a scheduler running (not run here):
 
-    >>> result = build_store_dask(records, "kg", scheduler="tcp://10.0.0.5:8786")  # doctest: +SKIP
+    >>> result = build_store_dask(records, "kg", scheduler="tcp://10.0.0.5:8786")  # dask # doctest: +SKIP
     >>> result.checksum == build_store(records, None).checksum                     # doctest: +SKIP
     True
     """
