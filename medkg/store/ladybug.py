@@ -29,7 +29,6 @@ import shutil
 import time
 import uuid
 from collections import defaultdict
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -48,7 +47,8 @@ from medkg.graph.model import (
 from medkg.graph.options import GraphOptions
 from medkg.store import columnar as C
 from medkg.store import schema as S
-from medkg.store.base import Direction, NodeRef, WriteSummary
+from medkg.store.base import WriteSummary
+from medkg.store.reading import GraphReader
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +62,7 @@ except ImportError:  # pragma: no cover - pyarrow is a dependency
     _HAS_ARROW = False
 
 
-class LadybugStore:
+class LadybugStore(GraphReader):
     """A :class:`~medkg.store.base.GraphStore` on LadybugDB (``import ladybug``).
 
     Parameters
@@ -267,74 +267,15 @@ class LadybugStore:
         cols = self._columns(conn, query, names, rel_type, {"ids": ids} if ids is not None else None)
         return C.edges_from_columns(rel_type, cols)
 
-    def neighbours(
-        self, nodes: Sequence[NodeRef], relations: Sequence[str] | None = None, direction: Direction = "both"
-    ) -> KnowledgeGraph:
-        """See :meth:`medkg.store.base.GraphStore.neighbours`."""
-        conn = self._connection()
-        types = self.rel_types()
-        if relations is not None:
-            wanted = {S.validate_rel_type(r) for r in relations}
-            types = [t for t in types if t in wanted]
-        ids_by_label: dict[str, list[str]] = defaultdict(list)
-        for ref in nodes:
-            ids_by_label[S.validate_label(ref.label)].append(ref.id)
-        out = KnowledgeGraph()
-        wanted_nodes: dict[str, set[str]] = defaultdict(set)
-        for label, ids in ids_by_label.items():
-            wanted_nodes[label].update(ids)
-        for rel_type in types:
-            src, dst = (str(x) for x in endpoint_labels(rel_type))
-            sides = []
-            if direction in ("out", "both") and src in ids_by_label:
-                sides.append(("out", ids_by_label[src]))
-            if direction in ("in", "both") and dst in ids_by_label:
-                sides.append(("in", ids_by_label[dst]))
-            for side, ids in sides:
-                for edge in self._edges(conn, rel_type, ids, side):
-                    out.add_edge(edge)
-                    wanted_nodes[src].add(edge.source)
-                    wanted_nodes[dst].add(edge.target)
-        self._fill_nodes(conn, out, wanted_nodes)
-        return out
+    def _edges_by(self, rel_type: str, ids: list[str], side: str):
+        return self._edges(self._connection(), rel_type, ids, side)
 
-    def _fill_nodes(self, conn: Any, kg: KnowledgeGraph, wanted: dict[str, set[str]]) -> None:
-        by_label = kg.nodes_by_label()
-        for label, ids in wanted.items():
-            missing = [i for i in ids if i not in by_label[Label(label)]]
-            if not missing:
-                continue
-            props = [p for p, _ in S.NODE_PROPERTIES[label] if p != "embedding"]
-            key = S.NODE_KEYS[label]
-            query = f"MATCH (n:{label}) WHERE n.{key} IN $ids RETURN " + _cols("n", props)
-            cols = self._columns(conn, query, props, label, {"ids": missing})
-            by_label[Label(label)].update((n.id, n) for n in C.nodes_from_columns(label, cols))
-
-    def subgraph(
-        self,
-        concepts: Sequence[str] = (),
-        images: Sequence[str] = (),
-        hops: int = 1,
-        relations: Sequence[str] | None = None,
-    ) -> KnowledgeGraph:
-        """See :meth:`medkg.store.base.GraphStore.subgraph` (breadth-first, one query per type and hop)."""
-        frontier = {NodeRef("Concept", c) for c in concepts} | {NodeRef("Image", i) for i in images}
-        seen = set(frontier)
-        out = KnowledgeGraph()
-        conn = self._connection()
-        self._fill_nodes(conn, out, _group(frontier))
-        for _ in range(max(0, hops)):
-            if not frontier:
-                break
-            step = self.neighbours(sorted(frontier, key=lambda r: (r.label, r.id)), relations)
-            for label, node in step.nodes():
-                out.nodes_by_label()[label].setdefault(node.id, node)
-            for edge in step.edges():
-                out.add_edge(edge)
-            reached = {NodeRef(str(label), node.id) for label, node in step.nodes()}
-            frontier = reached - seen
-            seen |= reached
-        return out
+    def _nodes_by(self, label: str, ids: list[str]):
+        props = [p for p, _ in S.NODE_PROPERTIES[label] if p != "embedding"]
+        key = S.NODE_KEYS[label]
+        query = f"MATCH (n:{label}) WHERE n.{key} IN $ids RETURN " + _cols("n", props)
+        cols = self._columns(self._connection(), query, props, label, {"ids": ids})
+        return C.nodes_from_columns(label, cols)
 
     def _embeddings(self) -> tuple[list[str], np.ndarray]:
         if self._emb is None:
@@ -406,13 +347,6 @@ def _clean(value: Any) -> Any:
 
 def _cols(var: str, props: list[str]) -> str:
     return ", ".join(f"{var}.{p}" for p in props)
-
-
-def _group(refs: set[NodeRef]) -> dict[str, set[str]]:
-    out: dict[str, set[str]] = defaultdict(set)
-    for ref in refs:
-        out[S.validate_label(ref.label)].add(ref.id)
-    return out
 
 
 #: Buffer pool bytes per row of a relationship table with provenance arrays during its COPY

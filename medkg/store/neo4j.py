@@ -26,18 +26,16 @@ from __future__ import annotations
 import json
 import logging
 import os
-import re
-from collections import defaultdict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 import numpy as np
 
 from medkg.errors import ConfigError, ConnectionFailed, ReadOnlyError, StoreError
 from medkg.graph.model import GraphInfo, ImageEmbeddings, KnowledgeGraph, Label, endpoint_labels
 from medkg.store import schema as S
-from medkg.store.base import Direction, NodeRef, WriteSummary
+from medkg.store.base import WriteSummary
+from medkg.store.neo4j_cypher import medkg_rel_type, plain_value, safe_uri, write_clause  # noqa: F401
 from medkg.store.neo4j_write import (  # noqa: F401 - re-exported
     JOURNAL_LABEL,
     LoadReport,
@@ -46,6 +44,7 @@ from medkg.store.neo4j_write import (  # noqa: F401 - re-exported
     node_query,
     run_rows,
 )
+from medkg.store.reading import GraphReader
 
 log = logging.getLogger(__name__)
 
@@ -71,42 +70,7 @@ _ENV = {
     "password": "NEO4J_PASSWORD",
     "database": "NEO4J_DATABASE",
 }
-#: Clauses that write; rejected client-side in read-only mode (strings and comments are blanked first).
-_WRITE_CLAUSE = re.compile(
-    r"(?<![.\w$])(CREATE|MERGE|DELETE|DETACH|SET|REMOVE|DROP|FOREACH|ALTER|RENAME|GRANT|DENY|REVOKE"
-    r"|IN\s+TRANSACTIONS|LOAD\s+CSV)(?![\w:])",
-    re.IGNORECASE,
-)
-_QUOTED = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|`[^`]*`|//[^\n]*|/\*.*?\*/", re.DOTALL)
-
-
-def safe_uri(uri: str) -> str:
-    """``uri`` without any ``user:password@`` part, for logs and messages.
-
-    Examples
-    --------
-    >>> safe_uri("neo4j://neo4j:secret@db.example:7687")
-    'neo4j://db.example:7687'
-    """
-    parts = urlsplit(uri)
-    host = parts.netloc.rsplit("@", 1)[-1]
-    return urlunsplit((parts.scheme, host, parts.path, parts.query, parts.fragment))
-
-
-def write_clause(query: str) -> str | None:
-    """The first write clause in ``query`` outside strings and comments, or None.
-
-    Examples
-    --------
-    >>> write_clause("MATCH (c:Concept {name: 'SET'}) RETURN c.name")
-    >>> write_clause("match (n) detach delete n")
-    'detach'
-    """
-    found = _WRITE_CLAUSE.search(_QUOTED.sub(" ", query))
-    return found.group(1) if found else None
-
-
-class Neo4jStore:
+class Neo4jStore(GraphReader):
     """A :class:`~medkg.store.base.GraphStore` on a Neo4j 5 server (Community or Enterprise/Aura).
 
     Parameters
@@ -351,7 +315,7 @@ class Neo4jStore:
     def rel_types(self) -> list[str]:
         """Relationship types in the database that are valid medkg types."""
         rows = self._read("CALL db.relationshipTypes() YIELD relationshipType RETURN relationshipType AS t")
-        return sorted(r["t"] for r in rows if _valid_type(r["t"]))
+        return sorted(r["t"] for r in rows if medkg_rel_type(r["t"]))
 
     def read_graph(self) -> KnowledgeGraph:
         """The whole stored medkg graph, with settings and image embeddings."""
@@ -398,75 +362,14 @@ class Neo4jStore:
         for row in self._read(query, ids=ids):
             yield S.edge_from_properties(rel_type, row["s"], row["t"], row["p"])
 
-    def neighbours(
-        self, nodes: Sequence[NodeRef], relations: Sequence[str] | None = None, direction: Direction = "both"
-    ) -> KnowledgeGraph:
-        """See :meth:`medkg.store.base.GraphStore.neighbours`."""
-        types = self.rel_types()
-        if relations is not None:
-            wanted = {S.validate_rel_type(r) for r in relations}
-            types = [t for t in types if t in wanted]
-        ids_by_label: dict[str, list[str]] = defaultdict(list)
-        for ref in nodes:
-            ids_by_label[S.validate_label(ref.label)].append(ref.id)
-        out = KnowledgeGraph()
-        wanted_nodes: dict[str, set[str]] = defaultdict(set)
-        for label, ids in ids_by_label.items():
-            wanted_nodes[label].update(ids)
-        for rel_type in types:
-            src, dst = (str(x) for x in endpoint_labels(rel_type))
-            sides = []
-            if direction in ("out", "both") and src in ids_by_label:
-                sides.append(("out", ids_by_label[src]))
-            if direction in ("in", "both") and dst in ids_by_label:
-                sides.append(("in", ids_by_label[dst]))
-            for side, ids in sides:
-                for edge in self._edges(rel_type, ids, side):
-                    out.add_edge(edge)
-                    wanted_nodes[src].add(edge.source)
-                    wanted_nodes[dst].add(edge.target)
-        self._fill_nodes(out, wanted_nodes)
-        return out
+    def _edges_by(self, rel_type: str, ids: list[str], side: str) -> Iterator:
+        return self._edges(rel_type, ids, side)
 
-    def _fill_nodes(self, kg: KnowledgeGraph, wanted: dict[str, set[str]]) -> None:
-        by_label = kg.nodes_by_label()
-        for label, ids in wanted.items():
-            missing = sorted(i for i in ids if i not in by_label[Label(label)])
-            if not missing:
-                continue
-            key = S.NODE_KEYS[label]
-            query = f"MATCH (n:{label}) WHERE n.{key} IN $ids RETURN n {{.*, embedding: null}} AS p"
-            for row in self._read(query, ids=missing):
-                node = S.node_from_properties(label, row["p"])
-                by_label[Label(label)][node.id] = node
-
-    def subgraph(
-        self,
-        concepts: Sequence[str] = (),
-        images: Sequence[str] = (),
-        hops: int = 1,
-        relations: Sequence[str] | None = None,
-    ) -> KnowledgeGraph:
-        """See :meth:`medkg.store.base.GraphStore.subgraph` (breadth-first, like the embedded store)."""
-        frontier = {NodeRef("Concept", c) for c in concepts} | {NodeRef("Image", i) for i in images}
-        seen = set(frontier)
-        out = KnowledgeGraph()
-        grouped: dict[str, set[str]] = defaultdict(set)
-        for ref in frontier:
-            grouped[ref.label].add(ref.id)
-        self._fill_nodes(out, grouped)
-        for _ in range(max(0, hops)):
-            if not frontier:
-                break
-            step = self.neighbours(sorted(frontier, key=lambda r: (r.label, r.id)), relations)
-            for label, node in step.nodes():
-                out.nodes_by_label()[label].setdefault(node.id, node)
-            for edge in step.edges():
-                out.add_edge(edge)
-            reached = {NodeRef(str(label), node.id) for label, node in step.nodes()}
-            frontier = reached - seen
-            seen |= reached
-        return out
+    def _nodes_by(self, label: str, ids: list[str]) -> Iterator:
+        key = S.NODE_KEYS[label]
+        query = f"MATCH (n:{label}) WHERE n.{key} IN $ids RETURN n {{.*, embedding: null}} AS p"
+        for row in self._read(query, ids=ids):
+            yield S.node_from_properties(label, row["p"])
 
     def knn(self, embedding: np.ndarray, k: int = 10) -> list[tuple[str, float]]:
         """The ``k`` images most similar (cosine) to ``embedding``, from the vector index.
@@ -528,7 +431,7 @@ class Neo4jStore:
                         hint="pass write=True / --write",
                     )
             result = tx.run(query, params)
-            return [{k: _plain(v) for k, v in record.items()} for record in result]
+            return [{k: plain_value(v) for k, v in record.items()} for record in result]
 
         with self._session(read=not write) as session:
             run = session.execute_write if write else session.execute_read
@@ -540,32 +443,7 @@ def read_neo4j(uri: str | None = None, **connection: Any) -> KnowledgeGraph:
 
     Examples
     --------
-    >>> kg = read_neo4j("bolt://127.0.0.1:7687")            # doctest: +SKIP
+    >>> kg = read_neo4j("bolt://127.0.0.1:7687")    # needs a Neo4j server  # doctest: +SKIP
     """
     with Neo4jStore(uri, **connection) as store:
         return store.read_graph()
-
-
-# -- helpers -------------------------------------------------------------------------------
-def _valid_type(name: str) -> bool:
-    try:
-        S.validate_rel_type(name)
-    except Exception:  # noqa: BLE001 - any non-medkg type in a shared database
-        return False
-    return True
-
-
-def _plain(value: Any) -> Any:
-    from neo4j.graph import Node, Path, Relationship
-
-    if isinstance(value, Node | Relationship):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, Path):
-        return [_plain(n) for n in value.nodes]
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if hasattr(value, "iso_format"):
-        return value.iso_format()
-    return value
