@@ -22,7 +22,12 @@ from typing import Any
 
 __version__ = "0.1.0"
 
+from medkg._plugins import add_exporter_module  # noqa: E402
 from medkg.errors import MedkgError  # noqa: E402
+
+# Exporters of later layers, found by medkg.graph.export on its first lookup (imported only then).
+add_exporter_module("medkg.store.neo4j_admin")
+add_exporter_module("medkg.export")
 
 #: public name -> (module, attribute)
 _LAZY: dict[str, tuple[str, str]] = {

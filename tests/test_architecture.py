@@ -18,7 +18,7 @@ PACKAGE = ROOT / "medkg"
 #: Lowest first. Names on one row are one layer; ``extract`` sits above ``link`` (it may use
 #: linking, linking may not use extraction).
 LAYERS: tuple[tuple[str, ...], ...] = (
-    ("errors", "_resources", "_data", "spec"),
+    ("errors", "_resources", "_data", "_plugins", "spec"),
     ("images",),
     ("datasets",),
     ("ontology",),

@@ -1,8 +1,9 @@
 """Views and exporters of a knowledge graph, looked up by format name.
 
 The built-in format is ``medmkg-csv`` (MEDMKG's release format ``Head,Relation,Tail,Head_Name,
-Tail_Name``). Other modules add formats with :func:`register_exporter` — or, to be found without
-being imported first, by naming their module in :data:`PLUGIN_MODULES`.
+Tail_Name``). Other modules add formats with :func:`register_exporter`; to be found without being
+imported first, a higher layer names their module with :func:`medkg._plugins.add_exporter_module`
+(``medkg/__init__.py`` names the RDF/GraphML/PyG exporters and the Neo4j store's ``neo4j-admin``).
 
 Examples
 --------
@@ -21,6 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from medkg._plugins import EXPORTER_MODULES
 from medkg.errors import ConfigError
 from medkg.graph.model import KnowledgeGraph
 from medkg.graph.relations import export_name
@@ -39,9 +41,6 @@ Exporter = Callable[[KnowledgeGraph, Path], ExportResult]
 
 _EXPORTERS: dict[str, tuple[Exporter, str]] = {}
 
-#: Modules imported on first lookup so that their ``register_exporter`` calls run
-#: (e.g. the Neo4j store's ``neo4j-admin`` CSV format). Missing modules are skipped.
-PLUGIN_MODULES: tuple[str, ...] = ("medkg.store.neo4j_admin", "medkg.export")
 
 
 def register_exporter(name: str, description: str = "") -> Callable[[Exporter], Exporter]:
@@ -55,7 +54,9 @@ def register_exporter(name: str, description: str = "") -> Callable[[Exporter], 
 
 
 def _load_plugins() -> None:
-    for module in PLUGIN_MODULES:
+    """Import the modules higher layers named (their ``register_exporter`` calls run); a module
+    that is not installed is skipped."""
+    for module in EXPORTER_MODULES:
         try:
             importlib.import_module(module)
         except ModuleNotFoundError as exc:

@@ -8,7 +8,7 @@ import pytest
 import rdflib
 from rdflib.compare import isomorphic
 
-import medkg.export  # noqa: F401  (registers the formats until PLUGIN_MODULES lists medkg.export)
+import medkg.export  # noqa: F401  (registers the formats; medkg/__init__.py also names it for the registry)
 from medkg.export import concept_iri, kg_from_rdf, node_iri, to_rdflib, write_ntriples, write_turtle
 from medkg.export.rdf_terms import VOCAB
 from medkg.graph import ConceptNode, naf_view
