@@ -41,7 +41,9 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from medkg.graph.model import KnowledgeGraph
 from medkg.rag.gold import resolve_codes
+from medkg.store.base import GraphStore, NodeRef
 
 #: Semantic types of anatomy: mentions of body parts are not claims about findings.
 ANATOMY_TUIS = frozenset({"T017", "T022", "T023", "T024", "T025", "T026", "T029", "T030"})
@@ -157,16 +159,12 @@ def _vocabulary(vocabulary: str | Collection[str], ontology) -> frozenset[str]:
 _VOCABULARIES: dict[tuple[int, str], frozenset[str]] = {}
 
 
-def reference_from_graph(graph: Any, image_or_study: str) -> Reference:
+def reference_from_graph(graph: GraphStore | KnowledgeGraph, image_or_study: str) -> Reference:
     """A case's finding edges from a KnowledgeGraph or any GraphStore (image id or study id)."""
-    from medkg.graph.model import KnowledgeGraph
-
     sub = graph if isinstance(graph, KnowledgeGraph) else graph.subgraph(images=[image_or_study], hops=1)
     images = {image_or_study} if image_or_study in sub.images else set()
     if not images:  # a study id: its images
         if not isinstance(graph, KnowledgeGraph):
-            from medkg.store.base import NodeRef
-
             sub = graph.neighbours([NodeRef("Study", image_or_study)], ["HAS_IMAGE"], "out")
             images = set(sub.images)
             sub = graph.subgraph(images=sorted(images), hops=1)
@@ -195,7 +193,7 @@ def reference_from_graph(graph: Any, image_or_study: str) -> Reference:
 
 def check_facts(
     text: str,
-    graph: Any = None,
+    graph: GraphStore | KnowledgeGraph | None = None,
     image_or_study: str | None = None,
     *,
     reference: Reference | None = None,

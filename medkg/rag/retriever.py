@@ -17,7 +17,6 @@ Examples
 from __future__ import annotations
 
 import logging
-import re
 from collections import defaultdict
 from collections.abc import Collection, Sequence
 from dataclasses import replace
@@ -25,12 +24,14 @@ from typing import Any
 
 import numpy as np
 
-from medkg.errors import RetrievalError
+from medkg.errors import ConfigError, RetrievalError
+from medkg.graph.model import KnowledgeGraph
+from medkg.images.encoders import encoder_from_spec
 from medkg.rag.facts import Fact, Facts, Provenance, Sentence
 from medkg.rag.index import GraphIndex
 from medkg.rag.ranking import QueryConcept, RankingWeights, rank_concepts
 from medkg.rag.select import Calibration, adaptive_k, fixed_k
-from medkg.store.base import NodeRef
+from medkg.store.base import GraphStore, NodeRef
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +39,6 @@ NON_SEMANTIC_NOTE = (
     "image neighbours found with the non-semantic {name} encoder: similar pixels, not similar "
     "findings; no quality claim without a semantic encoder"
 )
-_PIXEL = re.compile(r"^pixel-stats-(\d+)x\d+-h(\d+)$")
 
 ConceptQuery = str | Collection[str]
 
@@ -65,7 +65,7 @@ class Retriever:
 
     def __init__(
         self,
-        store: Any,
+        store: GraphStore | KnowledgeGraph,
         *,
         weights: RankingWeights | None = None,
         encoder: Any = None,
@@ -85,8 +85,6 @@ class Retriever:
     def index(self) -> GraphIndex:
         """The graph view, read from the store on first use."""
         if self._index is None:
-            from medkg.graph.model import KnowledgeGraph
-
             store = self.store
             self._index = (
                 GraphIndex.from_graph(store, ontology=self.ontology)
@@ -180,8 +178,8 @@ class Retriever:
         images = sorted({i for f in facts for i in f.provenance.images})
         if self.index.evidence is not None:
             return [_with_sentences(f, self.index) for f in facts]
-        if not images or not hasattr(self.store, "neighbours"):
-            return list(facts)
+        if not images or isinstance(self.store, KnowledgeGraph):
+            return list(facts)  # an in-memory graph's index always holds its evidence
         sub = self.store.neighbours([NodeRef("Image", i) for i in images], ["POSITIVE"], "out")
         by_pair: dict[tuple[str, str], list[Sentence]] = defaultdict(list)
         for edge in sub.findings.values():
@@ -221,22 +219,26 @@ class Retriever:
     def encoder(self) -> Any:
         """The image encoder: the one given, else the one named by the graph's embeddings."""
         if self._encoder is None:
-            match = _PIXEL.match(self.index.encoder)
-            if match is None:
+            name = self.index.encoder
+            # Only an encoder whose recorded name is its own spec can be rebuilt (pixel-stats-16x16-h32);
+            # a Hugging Face encoder records its directory name, not a path.
+            try:
+                rebuilt = encoder_from_spec(name) if name.startswith("pixel-stats-") else None
+            except ConfigError:
+                rebuilt = None
+            if rebuilt is None:
                 raise RetrievalError(
-                    f"cannot rebuild the graph's image encoder {self.index.encoder!r}",
+                    f"cannot rebuild the graph's image encoder {name!r}",
                     hint="pass encoder= (the encoder the graph's embeddings were made with)",
                 )
-            from medkg.images import PixelStatsEncoder
-
-            self._encoder = PixelStatsEncoder(size=int(match.group(1)), bins=int(match.group(2)))
+            self._encoder = rebuilt
         return self._encoder
 
     def _knn(self, vector: np.ndarray) -> list[tuple[str, float]]:
         """Nearest graph images: the store's ``knn``, else exact cosine over a graph's embeddings."""
-        if hasattr(self.store, "knn"):
+        if not isinstance(self.store, KnowledgeGraph):
             return self.store.knn(vector, k=self.neighbours)
-        embeddings = getattr(self.store, "embeddings", None)
+        embeddings = self.store.embeddings
         if embeddings is None or not len(embeddings.ids):
             raise RetrievalError(
                 "the graph has no image embeddings to search",
