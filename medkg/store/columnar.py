@@ -3,8 +3,8 @@
 A store table is written as one column per property (:mod:`medkg.store.schema` names and types)
 instead of one dict per record: list properties are kept as *offsets + flat values* (Arrow's own
 layout), so provenance arrays of millions of edges are built and read without per-edge lists.
-:func:`to_arrow` turns columns into a ``pyarrow.Table`` (LadybugDB's fastest ``COPY`` source);
-:func:`to_pandas` is the fallback when pyarrow is not installed.
+:func:`to_arrow` turns columns into a ``pyarrow.Table`` (LadybugDB's ``COPY`` source; pyarrow is a
+dependency).
 
 Examples
 --------
@@ -182,13 +182,6 @@ def to_arrow(cols: Columns, types: dict[str, str]) -> Any:
         else:
             arrays[name] = pa.array(col, type=type_)
     return pa.table(arrays)
-
-
-def to_pandas(cols: Columns) -> Any:
-    """A pandas DataFrame of ``cols`` (list columns become Python lists; slower than Arrow)."""
-    import pandas as pd
-
-    return pd.DataFrame({k: (v.rows() if isinstance(v, ListColumn) else v) for k, v in cols.items()})
 
 
 # -- result columns → records --------------------------------------------------------------

@@ -54,14 +54,6 @@ log = logging.getLogger(__name__)
 
 DB_FILE = "graph.lbug"
 
-try:  # pyarrow makes bulk loads and reads columnar (much faster); pandas/rows otherwise
-    import pyarrow  # noqa: F401
-
-    _HAS_ARROW = True
-except ImportError:  # pragma: no cover - pyarrow is a dependency
-    _HAS_ARROW = False
-
-
 class LadybugStore(GraphReader):
     """A :class:`~medkg.store.base.GraphStore` on LadybugDB (``import ladybug``).
 
@@ -239,18 +231,13 @@ class LadybugStore(GraphReader):
     def _columns(
         self, conn: Any, query: str, names: list[str], table: str, params: dict | None = None
     ) -> C.Columns:
-        """One column per returned property (Arrow when available, else rows regrouped)."""
-        types = dict(S.NODE_PROPERTIES.get(table, ())) or dict(S.REL_PROPERTIES[S.rel_kind(table)])
+        """One column per returned property of ``table`` (read as Arrow; an empty result gives
+        empty columns of the right kinds)."""
         result = self._run(conn, query, params)
-        if _HAS_ARROW and result.get_num_tuples():
-            arrow = result.get_as_arrow(-1).rename_columns(names)
-            return C.arrow_columns(arrow)
-        rows = result.get_all()
-        cols: C.Columns = {}
-        for i, name in enumerate(names):
-            values = [row[i] for row in rows]
-            cols[name] = C.list_column(values) if types.get(name, "").endswith("[]") else values
-        return cols
+        if not result.get_num_tuples():
+            types = dict(S.NODE_PROPERTIES.get(table, ())) or dict(S.REL_PROPERTIES[S.rel_kind(table)])
+            return {n: C.list_column([]) if types.get(n, "").endswith("[]") else [] for n in names}
+        return C.arrow_columns(result.get_as_arrow(-1).rename_columns(names))
 
     def _edges(self, conn: Any, rel_type: str, ids: list[str] | None, side: str):
         """Edges of one type; with ``ids``, only those whose ``side`` ('out': source) is in ids."""
@@ -411,6 +398,6 @@ def _load(db_file: Path, pool: int, kg: KnowledgeGraph, run) -> tuple[int, int]:
 def _copy(conn: Any, run, table: str, cols: C.Columns, types: dict[str, str]) -> int:
     n = len(next(iter(cols.values())))
     if n:
-        frame = C.to_arrow(cols, types) if _HAS_ARROW else C.to_pandas(cols)
+        frame = C.to_arrow(cols, types)
         run(conn, f"COPY {table} FROM $frame", {"frame": frame})
     return n
