@@ -9,7 +9,8 @@ Examples
 --------
 >>> "medmkg-csv" in exporters()
 True
->>> export(kg, "medmkg-csv", "kg.csv")            # doctest: +SKIP
+>>> export(kg, "medmkg-csv", "kg.csv").rows
+41
 """
 
 from __future__ import annotations

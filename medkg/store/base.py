@@ -7,11 +7,13 @@ are passed through only by :meth:`GraphStore.cypher`, never built from user inpu
 
 Examples
 --------
->>> from medkg.store.ladybug import LadybugStore                      # doctest: +SKIP
->>> with LadybugStore("kg-store") as store:                            # doctest: +SKIP
-...     store.write(kg)
+>>> from medkg.store.ladybug import LadybugStore
+>>> with LadybugStore("kg-store", read_only=False) as store:
+...     summary = store.write(kg)
 ...     sub = store.subgraph(concepts=["C0032227"], hops=1)
-...     hits = store.knn(vector, k=5)
+>>> isinstance(store, GraphStore), "C0032227" in sub.concepts, len(summary.checksum)
+(True, True, 64)
+>>> hits = store.knn(vector, k=5)  # needs a graph built with an image encoder  # doctest: +SKIP
 """
 
 from __future__ import annotations

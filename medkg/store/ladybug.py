@@ -13,11 +13,11 @@ the previous graph intact and readable. Readers open the database read-only.
 
 Examples
 --------
->>> with LadybugStore("kg-store", read_only=False) as store:      # doctest: +SKIP
-...     store.write(kg)
+>>> with LadybugStore("kg-store", read_only=False) as store:
+...     summary = store.write(kg)
 ...     store.cypher("MATCH (i:Image)-[:POSITIVE]->(c:Concept {cui: $cui}) RETURN count(i) AS n",
 ...                  {"cui": "C0032227"})
-[{'n': 12}]
+[{'n': 1}]
 """
 
 from __future__ import annotations

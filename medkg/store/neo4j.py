@@ -14,7 +14,7 @@ Connection settings come from arguments or ``NEO4J_URI``, ``NEO4J_USERNAME``,
 
 Examples
 --------
->>> with Neo4jStore("bolt://127.0.0.1:7687") as store:             # doctest: +SKIP
+>>> with Neo4jStore("bolt://127.0.0.1:7687") as store:  # needs a Neo4j server  # doctest: +SKIP
 ...     store.write(kg)
 ...     store.cypher("MATCH (i:Image)-[:POSITIVE]->(c:Concept {cui: $cui}) RETURN count(i) AS n",
 ...                  {"cui": "C0032227"})
@@ -285,7 +285,7 @@ class Neo4jStore(GraphReader):
 
         Examples
         --------
-        >>> report = store.load(kg, batch_size=5_000)          # doctest: +SKIP
+        >>> report = store.load(kg, batch_size=5_000)  # needs a Neo4j server  # doctest: +SKIP
         >>> report.relationships_created, report.skipped_batches  # doctest: +SKIP
         (2104, 0)
         """

@@ -16,9 +16,9 @@ field is a missing property (null), a quoted ``""`` an empty string; fields may 
 Examples
 --------
 >>> from medkg.graph import export
->>> result = export(kg, "neo4j-admin", "kg-csv")              # doctest: +SKIP
->>> import_arguments("kg-csv")["nodes"][0]                    # doctest: +SKIP
-'Patient=kg-csv/nodes/Patient.header.csv,kg-csv/nodes/Patient.csv'
+>>> result = export(kg, "neo4j-admin", "kg-csv")
+>>> import_arguments("kg-csv")["nodes"][0]  # doctest: +ELLIPSIS
+'Patient=/.../kg-csv/nodes/Patient.header.csv,/.../kg-csv/nodes/Patient.csv'
 """
 
 from __future__ import annotations
@@ -165,7 +165,7 @@ def import_arguments(path: str | os.PathLike[str]) -> dict[str, list[str]]:
 
     Examples
     --------
-    >>> args = import_arguments("kg-csv")                                   # doctest: +SKIP
+    >>> args = import_arguments("kg-csv")                     # needs a Neo4j server  # doctest: +SKIP
     >>> server.import_full(args["nodes"], args["relationships"], options=args["options"])  # doctest: +SKIP
     """
     root = Path(path).resolve()

@@ -7,9 +7,9 @@ The same API backs ``scripts/neo4j/neo4j_server.py`` and the test fixtures in ``
 Examples
 --------
 >>> from medkg.store.neo4j_server import Neo4jServer, fetch, free_port
->>> fetch()  # doctest: +SKIP
+>>> fetch()  # downloads the Neo4j jars from Maven Central once  # doctest: +SKIP
 >>> server = Neo4jServer("/tmp/kg-home", port=free_port(), password="secret-pw")  # doctest: +SKIP
->>> server.start()  # seconds until Bolt answers  # doctest: +SKIP
+>>> server.start()  # needs the jars; seconds until Bolt answers  # doctest: +SKIP
 >>> server.uri, server.auth  # doctest: +SKIP
 ('bolt://127.0.0.1:40123', ('neo4j', 'secret-pw'))
 >>> server.stop()  # doctest: +SKIP
