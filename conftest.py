@@ -19,7 +19,8 @@ Files (in the working directory, under the name the example uses)
     ``ontologies/seed`` (the shipped seed), ``hp.obo`` and ``doid.obo`` (a few real terms),
     ``dev.csv`` (three reports in the Open-i CSV layout), ``MedMKG.csv`` (a few triples),
     ``indiana_reports.csv`` with ``indiana_projections.csv`` (those reports as Kaggle's Open-i
-    CSVs), ``mimic-cxr/`` (three studies in the PhysioNet MIMIC-CXR layout).
+    CSVs), ``mimic-cxr/`` (three studies in the PhysioNet MIMIC-CXR layout), ``evidence.jsonl``
+    (a two-case evidence gold, EVIDENCE.md's form).
 
 A doctest that imports torch (or another package of the ``ml`` extra) is skipped when it is not
 installed. Nothing here needs the network, a Neo4j server, torch or ``../shared``.
@@ -71,6 +72,11 @@ is_a: DOID:850 ! lung disease
 id: DOID:850
 name: lung disease
 xref: UMLS_CUI:C0024115
+"""
+
+EVIDENCE_JSONL = """\
+{"uid": "g1", "items": [{"diagnosis": "Pneumonia", "evidence": ["opacity"], "location": ["right lower lobe"], "sentence": "Opacity in the right lower lobe, likely pneumonia."}]}
+{"uid": "g2", "items": []}
 """
 
 MEDMKG_CSV = """\
@@ -134,6 +140,7 @@ FILES: dict[str, Callable[[Path], None]] = {
     "MedMKG.csv": _write(MEDMKG_CSV),
     "mimic-cxr": _copy(TESTS / "datasets" / "fixtures" / "mimic"),
     "indiana_reports.csv": _copy_all(TESTS / "datasets" / "fixtures" / "openi_kaggle"),
+    "evidence.jsonl": _write(EVIDENCE_JSONL),
 }
 
 

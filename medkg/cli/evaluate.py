@@ -1,7 +1,8 @@
 """``medkg eval ...``: the whole evaluation group, each command one call into :mod:`medkg.evaluation`.
 
 ``openi`` and ``labels`` score labelling, ``relations`` modifiers and relations against the hand
-annotations, ``rag`` concept retrieval against manual codes, ``factuality`` the checker on
+annotations, ``rag`` concept retrieval against manual codes, ``evidence`` the facts retrieved for
+a case's diagnoses against the evidence its report gives, ``factuality`` the checker on
 contradictions built from them. Each prints its table; the last line is one JSON object with the
 figures.
 """
@@ -133,6 +134,31 @@ def eval_rag(
     for line in result.lines:
         typer.echo(line)
     typer.echo(json.dumps(result.metrics))
+
+
+@eval_app.command("evidence")
+def eval_evidence(
+    store: Annotated[Path, typer.Option("--store", help="Embedded store directory (from `medkg build`).")],
+    gold: Annotated[Path, typer.Option("--gold", help="Evidence gold JSONL (EVIDENCE.md: uid + items).")],
+    k: Annotated[int, typer.Option("--k", min=1, help="Facts per case.")] = 7,
+    ontology: OntologyPath = None,
+) -> None:
+    """Evidence and location recall@k of the facts retrieved for each case's gold diagnoses, beside
+    the raw co-occurrence ranking; the last line is JSON."""
+    from medkg.evaluation.evidence import evaluate_evidence
+    from medkg.evaluation.evidence_gold import EvidenceMatcher
+    from medkg.store.ladybug import LadybugStore
+
+    matcher = None
+    if ontology:
+        from medkg.ontology import load
+
+        matcher = EvidenceMatcher(load(ontology))
+    with LadybugStore(store) as s:
+        report = evaluate_evidence(s, gold, k=k, matcher=matcher)
+    for line in report.lines():
+        typer.echo(line)
+    typer.echo(json.dumps(report.summary()))
 
 
 @eval_app.command("factuality")

@@ -46,12 +46,14 @@ def retrieve_cmd(
                 {
                     "n": n,
                     "head": f.head,
+                    "head_name": f.head_name,
                     "relation": f.relation,
                     "tail": f.tail,
                     "tail_name": f.tail_name,
                     "score": round(f.score, 4),
                     "reports": list(f.provenance.report_ids),
                     "count": f.provenance.count,
+                    "components": {name: round(v, 4) for name, v in f.components},
                 }
             )
         )

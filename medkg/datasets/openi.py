@@ -178,7 +178,8 @@ def _archive_records(
 
 def _kaggle_records(path: Path, images: _Images, policy: ErrorPolicy) -> Iterator[ReportRecord]:
     table = open_table(path, format="csv")
-    require_columns(table, ["uid", "MeSH", "Problems", "image", *SECTION_ORDER])
+    # "image" (the exam caption) is optional: a split such as medkg's dev.csv leaves it out
+    require_columns(table, ["uid", "MeSH", "Problems", *SECTION_ORDER])
     by_uid: dict[str, list[str]] = {}
     for stem, (uid, _klass) in images.projections.items():
         by_uid.setdefault(uid, []).append(stem)
@@ -197,7 +198,7 @@ def _kaggle_records(path: Path, images: _Images, policy: ErrorPolicy) -> Iterato
             sections = {s: v[s] for s in SECTION_ORDER if v[s]}
             mesh = v["MeSH"].split(";") if v["MeSH"] else []
             meta = _metadata(mesh)
-            caption = {"caption": v["image"]} if v["image"] else {}
+            caption = {"caption": v["image"]} if v.get("image") else {}
             recs = tuple(images.record(stem, uid, caption) for stem in by_uid.get(uid, []))
             yield ReportRecord(uid, uid, sections, None, recs, f"{path}:{row.line}", meta)
 

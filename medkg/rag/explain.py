@@ -5,7 +5,7 @@ Examples
 >>> from medkg.rag.facts import Fact
 >>> out = explain([Fact("C1", "Cardiomegaly", "CO_OCCURS_WITH", "C2", "Pleural effusion")], question="Why?")
 >>> out.text
-'Cardiomegaly is often reported together with pleural effusion [1].'
+'Cardiomegaly is reported together with pleural effusion [1].'
 """
 
 from __future__ import annotations

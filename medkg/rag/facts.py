@@ -56,6 +56,10 @@ INVERSE_RELATIONS = {
 }
 
 
+#: The stored type an inverse reading stands for: ``"SUGGESTED_BY"`` → ``"SUGGESTIVE_OF"``.
+FORWARD_RELATIONS = {inverse: forward for forward, inverse in INVERSE_RELATIONS.items()}
+
+
 def inverse_relation(relation: str) -> str:
     """The type that reads ``relation`` from its target: ``"SUGGESTIVE_OF"`` → ``"SUGGESTED_BY"``.
 
@@ -164,6 +168,21 @@ class Fact:
     def triple(self) -> tuple[str, str, str]:
         """``(head name, relation phrase, tail name)``, as KG-LLaVA prints triplets."""
         return (self.head_name, relation_phrase(self.relation), self.tail_name)
+
+    def forward(self) -> tuple[str, str, str]:
+        """``(source name, relationship type, target name)`` as the edge is stored: an inverse
+        reading is turned back ("Pneumonia SUGGESTED_BY Opacity" → ``("Opacity", "SUGGESTIVE_OF",
+        "Pneumonia")``).
+
+        Examples
+        --------
+        >>> Fact("C1", "Pneumonia", "SUGGESTED_BY", "C2", "Opacity").forward()
+        ('Opacity', 'SUGGESTIVE_OF', 'Pneumonia')
+        """
+        forward = FORWARD_RELATIONS.get(self.relation)
+        if forward is None:
+            return (self.head_name, self.relation, self.tail_name)
+        return (self.tail_name, forward, self.head_name)
 
     def text(self) -> str:
         """One line: ``"Cardiomegaly co-occurs with Pleural effusion (12 reports)"``.

@@ -12,7 +12,10 @@ other unlisted finding is unknown, not absent). Each extracted mention becomes a
   wrong side;
 - ``supported``: agrees with the reference;
 - ``unsupported``: the reference says nothing about it (open world);
-- ``not_checked``: anatomy, hypothetical or historical mentions.
+- ``not_checked``: anatomy, hypothetical or historical mentions, and every mention of a sentence
+  that states what the knowledge graph holds rather than what the case shows: report support
+  ("Opacity is described as suggestive of pneumonia in 24 reports [1].", the template
+  explainer's sentences) or the ontology ("Pneumonia is a kind of lung disease").
 
 A mention that is the target of a ``suggestive_of`` relation ("opacity suggestive of pneumonia")
 is a hypothesis and is checked as *uncertain*, never as an assertion of presence; "No finding"
@@ -52,6 +55,8 @@ ANATOMY_TUIS = frozenset({"T017", "T022", "T023", "T024", "T025", "T026", "T029"
 #: The concept of "no finding" / "no acute disease" statements.
 NO_FINDING_CUI = "MKG:no_finding"
 _ACUTE = re.compile(r"\b(acute|active)\b", re.IGNORECASE)
+#: A sentence about the knowledge graph (its report support or the ontology), not about the case.
+GRAPH_STATEMENT = re.compile(r"\bin \d[\d,]* reports?\b|\bis an? kind of\b|\bis part of the\b", re.IGNORECASE)
 #: Findings that are acute by definition (names, resolved through the ontology).
 ACUTE_FINDINGS = ("pneumonia", "pneumothorax", "pulmonary edema", "consolidation")
 
@@ -241,7 +246,10 @@ def check_facts(
         if 0 <= m.sentence < len(ext.sentences):
             span = ext.sentences[m.sentence]
             sentence = ext.text[span.start : span.end]
-        verdict, reason = mention_verdict(m, reference, onto, n in hypotheses)
+        if GRAPH_STATEMENT.search(sentence):
+            verdict, reason = "not_checked", "states the knowledge graph's support, not the case"
+        else:
+            verdict, reason = mention_verdict(m, reference, onto, n in hypotheses)
         assertion = "uncertain" if n in hypotheses and m.assertion.value == "present" else m.assertion.value
         out.append(Statement(sentence, m.cui, m.name, assertion, m.laterality, verdict, reason))
     return FactualityReport(tuple(out))

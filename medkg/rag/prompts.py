@@ -5,7 +5,7 @@ Examples
 >>> from medkg.rag.facts import Fact
 >>> facts = [Fact("C0018800", "Cardiomegaly", "CO_OCCURS_WITH", "C0032227", "Pleural effusion")]
 >>> print(build_prompt(facts, "What else is seen?", style="kg-llava"))
-The image-specific triplets from the knowledge graph are: (Cardiomegaly, co-occurs with, Pleural effusion).
+The image-specific triplets from the knowledge graph are: cardiomegaly co_occurs_with pleural effusion.
 What else is seen?
 >>> print(build_prompt(facts, "What else is seen?", style="citations"))
 Facts from the knowledge graph:
@@ -51,6 +51,27 @@ def fact_line(fact: Fact) -> str:
     return line + "."
 
 
+def kg_llava_triplet(fact: Fact) -> str:
+    """A fact as KG-LLaVA writes a triplet: ``source relation target``, the edge as stored, the
+    relation in lower snake case, names in lower case (acronyms kept).
+
+    Examples
+    --------
+    >>> kg_llava_triplet(Fact("C1", "Pneumonia", "SUGGESTED_BY", "C2", "Pulmonary opacity"))
+    'pulmonary opacity suggestive_of pneumonia'
+    >>> kg_llava_triplet(Fact("C1", "Pneumonia", "LOCATED_AT", "C2", "Right lower lobe"))
+    'pneumonia located_at right lower lobe'
+    """
+    head, relation, tail = fact.forward()
+    if fact.assertion == "absent":
+        relation = f"not_{relation}"
+    return f"{_lower(head)} {relation.lower()} {_lower(tail)}"
+
+
+def _lower(name: str) -> str:
+    return " ".join(w if w.isupper() and len(w) > 1 else w.lower() for w in name.split())
+
+
 def build_prompt(
     facts: Sequence[Fact],
     question: str,
@@ -68,7 +89,8 @@ def build_prompt(
     question:
         The user's question or instruction.
     style:
-        ``"kg-llava"``: ``The image-specific triplets from the knowledge graph are: (h, r, t), ...``;
+        ``"kg-llava"``: ``The image-specific triplets from the knowledge graph are: h r t; ...``
+        (:func:`kg_llava_triplet`: "opacity suggestive_of pneumonia");
         ``"citations"``: facts numbered ``[1]``, ``[2]``, ... with their source reports, and an
         instruction to cite them.
     output:
@@ -88,7 +110,7 @@ def build_prompt(
     [{'role': 'user', 'content': 'The image-specific triplets from the knowledge graph are: none.\\nQ?'}]
     """
     if style == "kg-llava":
-        triplets = ", ".join("(" + ", ".join(f.triple()) + ")" for f in facts) or "none"
+        triplets = "; ".join(kg_llava_triplet(f) for f in facts) or "none"
         body = f"The image-specific triplets from the knowledge graph are: {triplets}.\n{question}"
     elif style == "citations":
         lines = [f"[{n}] {fact_line(f)}" for n, f in enumerate(facts, 1)] or ["(no facts)"]

@@ -77,7 +77,11 @@ class RankingWeights:
     the child's score (0 turns ontology expansion off); ``provenance_reports`` caps the report
     ids kept per fact; ``anatomy`` says how anatomy candidates rank; ``joint`` is the weight of
     the per-concept backoff against the whole-query conditional (None: no whole-query term; see
-    the module docstring).
+    the module docstring). ``facts`` says what a concept query returns in
+    :meth:`Retriever.retrieve <medkg.rag.retriever.Retriever.retrieve>`: ``"evidence"`` (default)
+    the evidence, location and co-occurrence facts of each query concept
+    (:func:`medkg.rag.evidence.rank_evidence`), ``"concepts"`` one fact per retrieved concept
+    (:func:`rank_concepts`, the issue-6 protocol and the co-occurrence baseline).
     """
 
     relations: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_RELATION_WEIGHTS))
@@ -87,6 +91,7 @@ class RankingWeights:
     provenance_reports: int = 5
     anatomy: Literal["findings", "drop", "keep"] = "findings"
     joint: float | None = None
+    facts: Literal["evidence", "concepts"] = "evidence"
 
     def describe(self) -> str:
         """Short description, e.g. for CLI output.
@@ -106,7 +111,8 @@ class RankingWeights:
     @classmethod
     def cooccurrence(cls) -> RankingWeights:
         """Raw co-occurrence counts: the baseline (anatomy ranked like any concept)."""
-        return cls(relations={}, smoothing=0.0, specificity=0.0, parent_weight=0.0, anatomy="keep")
+        return cls(relations={}, smoothing=0.0, specificity=0.0, parent_weight=0.0, anatomy="keep",
+                   facts="concepts")
 
 
 @dataclass(frozen=True, slots=True)

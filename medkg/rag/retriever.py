@@ -27,6 +27,7 @@ from medkg.errors import ConfigError, RetrievalError
 from medkg.graph.model import KnowledgeGraph
 from medkg.images.encoders import encoder_from_spec
 from medkg.rag.facts import Fact, Facts, Provenance, Sentence
+from medkg.rag.evidence import rank_evidence
 from medkg.rag.index import GraphIndex
 from medkg.rag.ranking import QueryConcept, RankingWeights, rank_concepts
 from medkg.rag.select import Calibration, adaptive_k, fixed_k
@@ -80,6 +81,22 @@ class Retriever:
         self.ontology = ontology
         self._index: GraphIndex | None = None
 
+    def with_weights(self, weights: RankingWeights) -> Retriever:
+        """A retriever over the same store and index with other ranking settings (no second read).
+
+        Examples
+        --------
+        >>> r = Retriever(kg)
+        >>> r.with_weights(RankingWeights.cooccurrence()).index is r.index
+        True
+        """
+        other = Retriever(
+            self.store, weights=weights, encoder=self._encoder, extractor=self._extractor,
+            neighbours=self.neighbours, ontology=self.ontology,
+        )
+        other._index = self.index
+        return other
+
     @property
     def index(self) -> GraphIndex:
         """The graph view, read from the store on first use."""
@@ -132,7 +149,7 @@ class Retriever:
         Examples
         --------
         >>> Retriever(kg).retrieve(concepts=["C0018800"], k=3).concepts()
-        ['C0032227', 'C0034063', 'C0018798']
+        ['C0032227', 'C0034063']
         """
         if image is None and not concepts and not question:
             raise RetrievalError("nothing to retrieve for", hint="pass image=, concepts= or question=")
@@ -143,7 +160,8 @@ class Retriever:
         if query:
             # a fixed k needs only k facts (with their provenance); a cut or a merge needs max_k
             limit = k if isinstance(k, int) and image is None else max_k
-            ranked = rank_concepts(self.index, query, self.weights, limit=limit, exclude=excluded)
+            rank = rank_evidence if self.weights.facts == "evidence" else rank_concepts
+            ranked = rank(self.index, query, self.weights, limit=limit, exclude=excluded)
         if image is not None:
             image_facts, note = self._image_facts(image, {c for q in query for c in q.members} | excluded)
             notes += [note] if note else []
@@ -161,7 +179,7 @@ class Retriever:
             if isinstance(item, QueryConcept):
                 out.append(item)
                 continue
-            cuis = self.index.resolve(item) if isinstance(item, str) else sorted(item)
+            cuis = self.index.resolve(item) if isinstance(item, str) else self._heads_first(item)
             if not cuis:
                 log.warning("query concept %r is not in the graph", item)
                 continue
@@ -171,6 +189,19 @@ class Retriever:
                 QueryConcept(cuis[0], self.index.name(cuis[0]) if label == cuis[0] else label, members)
             )
         return out
+
+    def _heads_first(self, cuis: Collection[str]) -> list[str]:
+        """A CUI set's members, the one that names the set first: a graph concept with the most
+        of the set below it (the top of its hierarchy), then the most images, then the lowest CUI."""
+        pos = self.index.concept_pos
+        df = self.index.df["POSITIVE"]
+        wanted = set(cuis)
+
+        def key(cui: str) -> tuple:
+            below = len(self.index.descendants(cui) & wanted)
+            return (cui not in pos, -below, -(df[pos[cui]] if cui in pos else 0), cui)
+
+        return sorted(wanted, key=key)
 
     def attach_sentences(self, facts: Sequence[Fact]) -> list[Fact]:
         """Facts with their source sentences: from the index, else from the store (one call)."""

@@ -181,6 +181,25 @@ def test_kaggle_csv_with_projections():
     assert records[0].source.endswith("indiana_reports.csv:2")
 
 
+def test_kaggle_csv_without_the_caption_column(tmp_path):
+    # a split such as medkg's dev.csv keeps uid, sections, MeSH and Problems but not "image"
+    import csv
+
+    src = FIXTURES / "openi_kaggle"
+    with (src / "indiana_reports.csv").open(newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    with (tmp_path / "dev.csv").open("w", newline="") as fh:
+        fields = [f for f in rows[0] if f != "image"]
+        writer = csv.DictWriter(fh, fieldnames=fields, extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(rows)
+    (tmp_path / "indiana_projections.csv").write_bytes((src / "indiana_projections.csv").read_bytes())
+    records = list(read_openi(tmp_path / "dev.csv"))
+    assert [r.report_id for r in records] == ["1", "2", "3"]
+    assert [i.image_id for i in records[1].images] == ["CXR2_IM-0652-1001", "CXR2_IM-0652-2001"]
+    assert all("caption" not in i.metadata for r in records for i in r.images)
+
+
 def test_kaggle_missing_columns(tmp_path):
     bad = tmp_path / "indiana_reports.csv"
     bad.write_text("uid,findings\n1,Clear.\n")

@@ -90,7 +90,7 @@ def test_kg_llava_prompt_style_and_no_system(models):
     out = gen.generate(FACTS, QUESTION)
     assert out.prompt == (
         "user: The image-specific triplets from the knowledge graph are: "
-        "(Cardiomegaly, co-occurs with, Pleural effusion), (Cardiomegaly, suggestive of, Atelectasis).\n"
+        "cardiomegaly co_occurs_with pleural effusion; cardiomegaly suggestive_of atelectasis.\n"
         f"{QUESTION}\nassistant:"
     )
 

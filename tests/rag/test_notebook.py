@@ -30,6 +30,8 @@ def test_kg_rag_notebook_executes(tmp_path, openi_dev, monkeypatch):
     assert any("contradicted" in h and "Pneumothorax" in h for h in html)  # the crafted wrong sentence
     assert any("<th>concept</th>" in h and "<th>images</th>" in h for h in html)  # %%cypher's DataFrame
     assert "Facts from the knowledge graph:\n[1] " in text
-    assert "The image-specific triplets from the knowledge graph are: (" in text
+    assert "The image-specific triplets from the knowledge graph are: " in text
     assert "[1]." in text  # the template explanation cites its facts
+    assert " suggestive_of pneumonia" in text  # KG-LLaVA's triplets of the evidence query
+    assert "is described as suggestive of" in text  # its template explanation
     assert "non-semantic pixel-stats-16x16-h32 encoder" in text

@@ -25,8 +25,8 @@ FACTS = [
 def test_kg_llava_form():
     assert build_prompt(FACTS, "Describe the image.", style="kg-llava") == (
         "The image-specific triplets from the knowledge graph are: "
-        "(Cardiomegaly, co-occurs with, Pleural effusion), "
-        "(Cardiomegaly, suggestive of, Atelectasis).\nDescribe the image."
+        "cardiomegaly co_occurs_with pleural effusion; "
+        "cardiomegaly suggestive_of atelectasis.\nDescribe the image."
     )
 
 
@@ -48,7 +48,7 @@ def test_citation_form_and_messages():
 def test_template_explanation_cites_every_sentence():
     out = explain(FACTS, question="Why?")
     assert out.text == (
-        "Cardiomegaly is often reported together with pleural effusion [1]. "
+        "Cardiomegaly is reported together with pleural effusion in 2 reports [1]. "
         "Cardiomegaly is described as suggestive of atelectasis in 1 report [2]."
     )
     assert out.prompt.startswith("Facts from the knowledge graph:")
@@ -59,8 +59,8 @@ def test_singular_and_plural_support():
     two = replace(one, provenance=Provenance(("r7", "r9"), count=2))
     assert one.text() == "Opacity located at Lung base (1 report)"
     assert two.text() == "Opacity located at Lung base (2 reports)"
-    assert fact_sentence(one, 1) == "Opacity is found at the lung base in 1 report [1]."
-    assert fact_sentence(two, 2) == "Opacity is found at the lung base in 2 reports [2]."
+    assert fact_sentence(one, 1) == "Opacity is described at the lung base in 1 report [1]."
+    assert fact_sentence(two, 2) == "Opacity is described at the lung base in 2 reports [2]."
     image = Fact(
         "query image",
         "query image",

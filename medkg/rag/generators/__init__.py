@@ -8,7 +8,7 @@ Examples
 >>> from medkg.rag.facts import Fact
 >>> g = TemplateGenerator()
 >>> g.generate([Fact("C1", "Cardiomegaly", "CO_OCCURS_WITH", "C2", "Pleural effusion")], "Why?").text
-'Cardiomegaly is often reported together with pleural effusion [1].'
+'Cardiomegaly is reported together with pleural effusion [1].'
 """
 
 from __future__ import annotations
