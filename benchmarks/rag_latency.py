@@ -2,9 +2,10 @@
 
 ``--scale openi`` (default) builds a graph from ../shared/data/openi/dev.csv (one image per report,
 1,000 reports), writes it to a temporary LadybugStore and times
-``Retriever.retrieve(concepts=[label], k=7)`` over common finding queries: without sentences, with
-sentences from the index (the default: the evidence ``read_graph`` loaded once) and with sentences
-fetched from the store per query (an index built without them).
+``Retriever.retrieve(concepts=[label], k=7)`` over common finding queries (the default
+evidence-first ranking): without sentences, with sentences from the index (the default: the
+evidence ``read_graph`` loaded once), three diagnoses asked together, the frozen co-occurrence
+concept ranking, and with sentences fetched from the store per query (an index built without them).
 
 ``--scale mimic`` builds the synthetic MIMIC-CXR-scale store of ``build_mimic_scale.py``
 (227,835 reports / 377,110 images recombined from Open-i sentences; NaF applied, as there, unless
@@ -36,6 +37,7 @@ import numpy as np
 
 from medkg.rag import Retriever
 from medkg.rag.index import GraphIndex
+from medkg.rag.ranking import RankingWeights
 from medkg.store.ladybug import LadybugStore
 
 DEV = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "openi" / "dev.csv"
@@ -60,14 +62,18 @@ def percentiles(values: list[float]) -> tuple[float, float]:
     return float(np.median(arr)), float(arr[min(len(arr) - 1, int(0.99 * len(arr)))])
 
 
-def time_queries(label: str, retriever: Retriever, queries: list[str], repeat: int, sentences: bool) -> None:
-    for q in queries:  # warm-up: one of each
-        retriever.retrieve(concepts=[q], k=7, sentences=sentences)
+def time_queries(
+    label: str, retriever: Retriever, queries: list[str], repeat: int, sentences: bool, per_query: int = 1
+) -> None:
+    """Time ``retrieve(concepts=..., k=7)``; ``per_query`` consecutive queries are asked together."""
+    groups = [[queries[(i + j) % len(queries)] for j in range(per_query)] for i in range(len(queries))]
+    for q in groups:  # warm-up: one of each
+        retriever.retrieve(concepts=q, k=7, sentences=sentences)
     wall, cpu = [], []
     for i in range(repeat):
-        q = queries[i % len(queries)]
+        q = groups[i % len(groups)]
         w0, c0 = clocks()
-        retriever.retrieve(concepts=[q], k=7, sentences=sentences)
+        retriever.retrieve(concepts=q, k=7, sentences=sentences)
         w1, c1 = clocks()
         wall.append((w1 - w0) * 1000)
         cpu.append((c1 - c0) * 1000)
@@ -97,6 +103,9 @@ def measure(store_dir: Path, onto, repeat: int, from_store: bool) -> None:
         print(f"queries: {', '.join(queries)}")
         time_queries("scores and report ids only", retriever, queries, repeat, False)
         time_queries("with sentences from the index (default)", retriever, queries, repeat, True)
+        time_queries("3 diagnoses per query, sentences from the index", retriever, queries, repeat, True, 3)
+        baseline = retriever.with_weights(RankingWeights.cooccurrence())
+        time_queries("co-occurrence concept ranking (the frozen baseline)", baseline, queries, repeat, True)
         if from_store:
             other = Retriever(store, ontology=onto)
             other._index = GraphIndex.from_store(store, ontology=onto, sentences=False)
