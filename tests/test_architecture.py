@@ -25,6 +25,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("link",),
     ("extract",),
     ("labels",),
+    ("compare",),
     ("graph",),
     ("store",),
     ("export",),

@@ -24,7 +24,7 @@ app = typer.Typer(
 )
 
 #: CLI modules, one per stage, in pipeline order.
-_STAGES = ("ontology", "extract", "evaluate", "graph", "demo", "neo4j", "rag", "kge")
+_STAGES = ("ontology", "extract", "compare", "evaluate", "graph", "demo", "neo4j", "rag", "kge")
 
 
 def _version(value: bool) -> None:

@@ -161,6 +161,22 @@ def eval_evidence(
     typer.echo(json.dumps(report.summary()))
 
 
+@eval_app.command("compare")
+def eval_compare(
+    judgements: Annotated[Path, typer.Option(
+        "--judgements", help="JSONL of {id, rule, reference, better, worse} (e.g. annotations/compare_dev/triples.jsonl).")],
+    significance: Annotated[Path | None, typer.Option("--significance", help="Significance TSV.")] = None,
+    examples: Annotated[int, typer.Option("--examples", help="Disagreements listed.")] = 20,
+) -> None:
+    """Agreement of the report score (and BLEU-4, ROUGE-L) with pairwise judgements, per rule; last line JSON."""
+    from medkg.evaluation.compare import evaluate_compare
+
+    result = evaluate_compare(judgements, significance=str(significance) if significance else None)
+    for line in result.lines(examples):
+        typer.echo(line)
+    typer.echo(json.dumps(result.metrics))
+
+
 @eval_app.command("factuality")
 def eval_factuality(
     test: Annotated[Path, typer.Option("--test", help="CSV/JSONL with manual codes (never in any graph).")],

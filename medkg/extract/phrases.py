@@ -141,7 +141,12 @@ EXTRA_BY_NAME: dict[str, tuple[str, ...]] = {
     # "subclavian" (central lines, ports) to the subclavian vein.
     "lung base": ("left base", "right base", "left lung base", "right lung base", "both bases",
                   "bilateral bases", "lung base", "bibasilar", "bibasal", "basilar", "left basilar",
-                  "right basilar", "lower lung zones", "lung bases"),
+                  "right basilar", "lower lung zones", "lung bases", "both lung bases", "bilateral lung bases",
+                  "base of the left lung", "base of the right lung", "bases of both lungs", "left lung bases",
+                  "right lung bases"),
+    # "free air under the diaphragm" on a chest film is pneumoperitoneum
+    "pneumoperitoneum": ("free air", "free intraperitoneal air", "free subdiaphragmatic air",
+                         "subdiaphragmatic free air", "free abdominal air", "intraperitoneal free air"),
     "lung apex": ("apical", "biapical", "left apex", "right apex", "left apical", "right apical",
                   "lung apices", "both apices", "bilateral apices", "left lung apex", "right lung apex"),
     "lingula": ("lingular",),

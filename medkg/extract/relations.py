@@ -121,6 +121,11 @@ def find_relations(folded: str, mentions, ontology=None) -> list[MentionRelation
                 if j == i + 1 and (gap == " " or (len(gap) <= MAX_LOCATION_GAP
                                                   and _only(gap, _LOCATION_WORDS, commas=False))):
                     out.append(MentionRelation("located_at", j, i))
+                elif (a.method == "qualifier" and _SUGGEST.search(gap) and a.assertion.value != "absent"
+                      and b.assertion.value != "absent"):
+                    # anatomy its qualifier made a sign: "blunting of the left costophrenic angle,
+                    # likely a small effusion"
+                    out.append(MentionRelation("suggestive_of", i, j))
             elif b_anat and not a_anat:
                 last = _coordinated_end(mentions, i, j, folded)
                 if last is None:

@@ -7,6 +7,7 @@ whatever reads a dataset, extracts, builds, stores and reports in one call lives
   :func:`build_store` / :func:`build_store_dask` from records; :func:`plan_build` resolves a
   recipe and overrides into graph options and NaF settings.
 - :func:`run_batch` — ``medkg extract`` / ``medkg label``: a CSV/JSONL of reports to JSONL or CSV.
+- :func:`compare_file` — ``medkg compare IN.csv``: candidate vs reference report per row, to JSONL.
 
 Names are imported on first use, so ``medkg label`` (which needs only :mod:`.batch`) does not load
 the store or the Dask engine.
@@ -19,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # pragma: no cover
     from medkg.workflows.batch import RunStats, extraction_to_json, run_batch
+    from medkg.workflows.compare import CompareStats, compare_file
     from medkg.workflows.building import BuildResult, build, build_store, build_store_dask, finish_build
     from medkg.workflows.plan import BuildPlan, plan_build
     from medkg.workflows.timing import StageClock, TimedRecords, cpu_now
@@ -28,6 +30,8 @@ _HOMES = {
     "RunStats": "batch",
     "extraction_to_json": "batch",
     "run_batch": "batch",
+    "CompareStats": "compare",
+    "compare_file": "compare",
     "BuildResult": "building",
     "build": "building",
     "build_store": "building",
@@ -43,12 +47,14 @@ _HOMES = {
 __all__ = [
     "BuildPlan",
     "BuildResult",
+    "CompareStats",
     "RunStats",
     "StageClock",
     "TimedRecords",
     "build",
     "build_store",
     "build_store_dask",
+    "compare_file",
     "cpu_now",
     "extraction_to_json",
     "finish_build",
