@@ -82,7 +82,7 @@ def load_recipe(name_or_path: str | Path) -> Recipe:
     Parameters
     ----------
     name_or_path:
-        ``"openi"``, ``"mimic-cxr"``, ``"generic"``, ``"medmkg"``, or a path to a recipe file.
+        ``"openi"``, ``"mimic-cxr"``, ``"mimic-style"``, ``"generic"``, ``"medmkg"``, or a path to a recipe file.
 
     Returns
     -------

@@ -10,7 +10,7 @@ FIXTURES = Path(__file__).parent / "fixtures"
 
 
 def test_shipped_recipes_resolve_by_name():
-    assert recipe_names() == ["generic", "medmkg", "mimic-cxr", "openi"]
+    assert recipe_names() == ["generic", "medmkg", "mimic-cxr", "mimic-style", "openi"]
     for name in recipe_names():
         recipe = load_recipe(name)
         assert isinstance(recipe, Recipe) and recipe.name == name and recipe.reader in READERS
