@@ -117,7 +117,8 @@ def report_findings(extraction: ReportExtraction, ontology=None,
         best = max(idx, key=lambda i: (LEVEL[level_of[i]], -mentions[i].start))
         level = level_of[best]
         stating = [i for i in idx if level_of[i] == level]
-        windows = [_window(extraction, i, by_sentence) for i in stating]
+        # an absent finding needs only its sides (a denial on the other side is no denial)
+        windows = [_window(extraction, i, by_sentence) for i in stating] if level != "absent" else []
         sides = {s for i in stating if mentions[i].laterality for s in _sides(mentions[i].laterality)}
         if not sides:  # the side of its sites, else of the signs that suggest it
             sides = {s for i in stating for j in sites.get(i, ()) if mentions[j].laterality
@@ -126,7 +127,7 @@ def report_findings(extraction: ReportExtraction, ontology=None,
             sides = {s for j, targets in suggests.items() if set(targets) & set(stating) and mentions[j].laterality
                      for s in _sides(mentions[j].laterality)}
         sentence = _sentence(extraction, mentions[best].sentence)
-        if not sides:  # "blunting of the left costophrenic angle, likely a small effusion"
+        if not sides and windows:  # "blunting of the left costophrenic angle, likely a small effusion"
             named = {s for text, _at in windows for w in _SIDE.findall(text) for s in _sides(_side_word(w))}
             sides = named if len(named) == 1 else set()
         severities = [SEVERITY[mentions[i].severity] for i in stating if mentions[i].severity in SEVERITY]
@@ -214,6 +215,8 @@ def _window(extraction: ReportExtraction, i: int, by_sentence: dict[int, list[in
 
 
 def _sizes(text: str) -> list[float]:
+    if "m" not in text:  # every unit ends in "m" (mm, cm, millimeters, centimeters): most windows have none
+        return []
     return [float(m.group(1)) * (10.0 if m.group(2).lower().startswith("c") else 1.0) for m in _SIZE.finditer(text)]
 
 
