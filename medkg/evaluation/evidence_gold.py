@@ -46,6 +46,8 @@ DIAGNOSES = (
     "Atelectasis", "Consolidation", "Edema", "Enlarged Cardiomediastinum", "Lung Lesion",
     "Lung Opacity", "Pleural Effusion", "Pleural Other", "Pneumonia", "Pneumothorax",
 )
+#: Case-folded name → the gold's spelling (a gold may write "pleural effusion").
+_CANONICAL = {name.casefold(): name for name in DIAGNOSES}
 #: Edema in the evidence gold is pulmonary edema (the CheXpert label also holds heart failure).
 PULMONARY_EDEMA = "C0034063"
 
@@ -110,13 +112,14 @@ def read_evidence_gold(path: str | os.PathLike[str]) -> list[EvidenceCase]:
 def _item(raw: object, src: Path, line: int, uid: str) -> EvidenceItem:
     if not isinstance(raw, dict):
         raise ParseError("an item is not an object", path=src, line=line, record=uid)
-    diagnosis = raw.get("diagnosis")
-    if diagnosis not in DIAGNOSES:
-        raise ParseError(f"unknown diagnosis {diagnosis!r}", path=src, line=line, record=uid,
+    diagnosis = _CANONICAL.get(" ".join(str(raw.get("diagnosis", "")).split()).casefold())
+    if diagnosis is None:
+        raise ParseError(f"unknown diagnosis {raw.get('diagnosis')!r}", path=src, line=line, record=uid,
                          hint=f"use one of {', '.join(DIAGNOSES)}")
     lists = {}
     for key in ("evidence", "location"):
         value = raw.get(key, [])
+        value = [value] if isinstance(value, str) else [] if value is None else value
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise ParseError(f"{key!r} of {diagnosis} is not a list of strings",
                              path=src, line=line, record=uid)
