@@ -116,6 +116,9 @@ EXTRA_BY_NAME: dict[str, tuple[str, ...]] = {
     "pleural thickening": ("apical capping", "apical pleural capping", "pleural capping",
                            "apical pleural thickening", "biapical pleural thickening", "pleural thickening"),
     "nodule": ("nodule", "nodules", "pulmonary nodule", "lung nodule"),
+    # septal (Kerley B) lines are thickened interlobular septa
+    "interlobular septal thickening": ("septal lines", "septal line", "kerley b lines", "kerley b line",
+                                       "kerley lines", "kerley b", "septal thickening"),
     # Open-i indexes these (dev split) as "Atherosclerosis/aorta", "Markings/bronchovascular",
     # "Catheters, Indwelling" (any catheter seen on a radiograph is in place) and "Technical
     # Quality of Image Unsatisfactory".
