@@ -169,7 +169,12 @@ def _qualifier(text: str) -> str:
 
 
 def _key(m) -> str:
-    qualifier = _qualifier(m.text) if m.method == "qualifier" else ""
+    """A finding's identity in its report: the concept, with its qualifier for qualified anatomy,
+    and "old" for an old one ("healed rib fractures" beside "an acute rib fracture" are two)."""
+    if m.method == "qualifier":
+        qualifier = _qualifier(m.text)
+    else:
+        qualifier = "old" if m.historical and m.assertion is not Assertion.ABSENT else ""
     return f"{m.cui}#{qualifier}" if qualifier else m.cui
 
 
