@@ -18,8 +18,10 @@ the reports that state it:
 Evidence and location facts are ordered together by their *share* of the diagnosis's support in
 their kind (``support / total support of that kind``, evidence first on a tie), so the best
 location is not pushed out by the fifth-best sign; evidence that is itself one of the asked
-concepts comes first (a case asked about with consolidation and pneumonia is explained by
-"consolidation suggestive of pneumonia"). "No finding" is never a candidate. With several query
+concepts, and that the reports give as a sign more often than they give a sign of it, comes first
+(a case asked about with consolidation and pneumonia is explained by "consolidation suggestive of
+pneumonia"; one asked about with atelectasis and pneumonia is not explained by "atelectasis
+suggestive of pneumonia" before "opacity suggestive of pneumonia"). "No finding" is never a candidate. With several query
 concepts the slots are shared round-robin: each diagnosis in turn gives its next fact (within a
 round the stronger relation fact first), so no diagnosis is left without a fact while another
 has a spare one. Each fact keeps its ranking components (``kind``: 0 evidence, 1 location,
@@ -76,7 +78,8 @@ def rank_evidence(
     absent = set(exclude) | NOT_FINDINGS
     lists: list[list[Fact]] = []
     given: set[str] = set()  # co-occurring findings already listed for an earlier diagnosis
-    per_query = [_asked_first(_relation_facts(index, q, absent, w), asked) for q in query]
+    signs = {c for c in asked if _is_sign(index, c)}
+    per_query = [_asked_first(_relation_facts(index, q, absent, w), signs) for q in query]
     for q, relation_facts in zip(query, per_query):
         said = {f.tail for f in relation_facts}
         cooccur = rank_concepts(
@@ -102,11 +105,19 @@ def rank_evidence(
     return out[:limit]
 
 
-def _asked_first(facts: list[Fact], asked: set[str]) -> list[Fact]:
-    """Evidence that is itself asked about comes first: when a case lists consolidation and
+def _asked_first(facts: list[Fact], signs: set[str]) -> list[Fact]:
+    """Evidence that is itself an asked sign comes first: when a case lists consolidation and
     pneumonia, "consolidation suggestive of pneumonia" is the link between them the reports state."""
-    first = [f for f in facts if f.relation == "SUGGESTED_BY" and f.tail in asked]
-    return first + [f for f in facts if not (f.relation == "SUGGESTED_BY" and f.tail in asked)]
+    first = [f for f in facts if f.relation == "SUGGESTED_BY" and f.tail in signs]
+    return first + [f for f in facts if not (f.relation == "SUGGESTED_BY" and f.tail in signs)]
+
+
+def _is_sign(index: GraphIndex, cui: str) -> bool:
+    """Whether the reports give ``cui`` as the sign of something more often than they give a sign
+    of it (opacity, consolidation: yes; atelectasis, pneumonia: no)."""
+    given = sum(max(l.support, 1) for l in index.links.get(cui, ()) if l.type == "SUGGESTIVE_OF" and l.outgoing)
+    taken = sum(max(l.support, 1) for l in index.links.get(cui, ()) if l.type == "SUGGESTIVE_OF" and not l.outgoing)
+    return given > 0 and given >= taken
 
 
 def _order(fact: Fact) -> tuple:
