@@ -82,10 +82,12 @@ def rank_evidence(
     per_query = [_asked_first(_relation_facts(index, q, absent, w), signs) for q in query]
     for q, relation_facts in zip(query, per_query):
         said = {f.tail for f in relation_facts}
+        # a diagnosis never gives more than ``limit`` facts: only the co-occurrences that can fit
+        need = limit - len(relation_facts)
         cooccur = rank_concepts(
             index, [q], replace(w, relations={}, anatomy="drop", joint=None, parent_weight=0.0),
-            limit=limit, exclude=asked | absent | said | given,
-        )
+            limit=need, exclude=asked | absent | said | given,
+        ) if need > 0 else []
         # a finding seen with the diagnosis on no image is no fact, whatever its smoothed score
         cooccur = [
             replace(f, components=(("kind", 3.0), *f.components))
@@ -115,9 +117,14 @@ def _asked_first(facts: list[Fact], signs: set[str]) -> list[Fact]:
 def _is_sign(index: GraphIndex, cui: str) -> bool:
     """Whether the reports give ``cui`` as the sign of something more often than they give a sign
     of it (opacity, consolidation: yes; atelectasis, pneumonia: no)."""
-    given = sum(max(l.support, 1) for l in index.links.get(cui, ()) if l.type == "SUGGESTIVE_OF" and l.outgoing)
-    taken = sum(max(l.support, 1) for l in index.links.get(cui, ()) if l.type == "SUGGESTIVE_OF" and not l.outgoing)
-    return given > 0 and given >= taken
+    memo = index.__dict__.setdefault("_signs", {})  # per index: the graph does not change under it
+    found = memo.get(cui)
+    if found is None:
+        links = [link for link in index.links.get(cui, ()) if link.type == "SUGGESTIVE_OF"]
+        given = sum(max(link.support, 1) for link in links if link.outgoing)
+        taken = sum(max(link.support, 1) for link in links if not link.outgoing)
+        found = memo[cui] = given > 0 and given >= taken
+    return found
 
 
 def _order(fact: Fact) -> tuple:
