@@ -20,7 +20,8 @@ significance, :mod:`medkg.compare.significance`), is looked for among the candid
   does not count): costs ``w`` (``w/2`` when the reference was uncertain);
 * **missing** — the candidate says nothing of it: no credit, no cost.
 
-A candidate finding left over is **false** (costs its own weight from its own sentence), unless
+A candidate finding left over is **false** (costs its own weight from its own sentence, half of it
+when the candidate only calls it uncertain), unless
 it is ``is_a``-related to a finding of the reference (a second, broader naming of a matched
 finding: "opacity ... concerning for pneumonia"), which costs nothing. Normal and negative
 statements that agree with the reference, or concern findings it does not mention, change
@@ -221,7 +222,8 @@ class Comparer:
                 continue
             denied = ref.get(c.key)
             why = "the reference says absent" if denied is not None and not denied.positive else "not in the reference"
-            out.append(FindingMatch("false", denied if denied is not None else None, c, w, 0.0, w, errors=(why,)))
+            cost = w if c.assertion == "present" else w / 2  # "possible pneumonia" claims less
+            out.append(FindingMatch("false", denied if denied is not None else None, c, w, 0.0, cost, errors=(why,)))
         return self._result(out, sum(weight[id(r)] for r in refs))
 
     # -- parts --------------------------------------------------------------------------------
