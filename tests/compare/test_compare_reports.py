@@ -107,6 +107,11 @@ def test_clinical_significance_weights(comparer):
     assert [m.weight for m in false_urgent.false_findings] == [3.0]
 
 
+def test_hedged_false_finding_costs_half(comparer):
+    assert comparer.compare("Right lower lobe pneumonia.", "Lungs are clear.").score == 0.0
+    assert comparer.compare("Pneumonia cannot be excluded.", "Lungs are clear.").score == 0.5
+
+
 def test_precision_recall_f1(comparer):
     result = comparer.compare("Right pneumothorax. Left pleural effusion.", "Right pneumothorax. Cardiomegaly.")
     assert (result.precision, result.recall, result.f1) == (0.5, 0.5, 0.5)
