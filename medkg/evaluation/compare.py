@@ -74,11 +74,12 @@ class CompareEvaluation:
             f"{m['rougeL_strict_agreement']:9.3f}",
             f"{'rules held':24s}{m['rules_held']:8d}{m['bleu4_rules_held']:8d}{m['rougeL_rules_held']:9d}",
             "",
-            f"{'rule':6s}{'n':>4s}{'score':>8s}{'BLEU-4':>8s}",
         ]
+        width = max([6, *(len(rule) + 1 for rule in self.rules)])
+        out.append(f"{'rule':{width}s}{'n':>4s}{'score':>8s}{'BLEU-4':>8s}")
         for rule in sorted(self.rules):
             votes = self.rules[rule]
-            out.append(f"{rule:6s}{len(votes['score']):4d}{_share(votes['score']):8.2f}{_share(votes['bleu4']):8.2f}")
+            out.append(f"{rule:{width}s}{len(votes['score']):4d}{_share(votes['score']):8.2f}{_share(votes['bleu4']):8.2f}")
         if self.failures:
             out += ["", "score disagrees (better, worse):"]
             out += [f"  {i} {rule}: {b:.3f} <= {w:.3f}" for i, rule, b, w in self.failures[:examples]]
