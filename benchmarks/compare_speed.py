@@ -76,7 +76,9 @@ def timed(fn, pairs) -> tuple[float, float]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--pairs", type=int, default=2000)
     args = parser.parse_args()
     if hasattr(os, "sched_setaffinity"):
@@ -90,7 +92,11 @@ def main() -> None:
 
     def fresh(cache_size: int | None = None) -> tuple[Comparer, float]:
         t = time.perf_counter()
-        comparer = Comparer(Extractor(onto)) if cache_size is None else Comparer(Extractor(onto), cache_size=cache_size)
+        comparer = (
+            Comparer(Extractor(onto))
+            if cache_size is None
+            else Comparer(Extractor(onto), cache_size=cache_size)
+        )
         if comparer.extractor.annotator.fuzzy is not None:
             comparer.extractor.annotator.fuzzy.index  # noqa: B018 - the lazily built TF-IDF index: start-up
         return comparer, time.perf_counter() - t
@@ -109,10 +115,14 @@ def main() -> None:
     results["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
     print(f"{len(pairs)} distinct report pairs (MIMIC-style dev references, edited candidates), one core")
     print(f"setup (ontology + extractor + fuzzy index + significance): {setup:.2f} s")
-    print(f"medkg.compare_reports, nothing cached (both texts read for every pair): "
-          f"{results['uncached_pairs_per_s']} pairs/s ({results['ms_per_pair_uncached']} ms/pair)")
-    print(f"medkg.compare_reports, cold (each reference read once for its candidates): "
-          f"{results['cold_pairs_per_s']} pairs/s (CPU-bound {results['cold_cpu_pairs_per_s']} pairs/s)")
+    print(
+        f"medkg.compare_reports, nothing cached (both texts read for every pair): "
+        f"{results['uncached_pairs_per_s']} pairs/s ({results['ms_per_pair_uncached']} ms/pair)"
+    )
+    print(
+        f"medkg.compare_reports, cold (each reference read once for its candidates): "
+        f"{results['cold_pairs_per_s']} pairs/s (CPU-bound {results['cold_cpu_pairs_per_s']} pairs/s)"
+    )
     print(f"medkg.compare_reports, warm (same pairs again): {results['warm_pairs_per_s']} pairs/s")
     try:
         import sacrebleu
@@ -132,8 +142,10 @@ def main() -> None:
     except ImportError:
         print("rouge-score not installed (pip install rouge-score to time it)")
     for name, ms in PUBLISHED_MS.items():
-        print(f"published cost of {name}: {ms} ms/pair = {1000 / ms:.1f} pairs/s "
-              f"(medkg with nothing cached is {results['uncached_pairs_per_s'] * ms / 1000:.0f}x faster)")
+        print(
+            f"published cost of {name}: {ms} ms/pair = {1000 / ms:.1f} pairs/s "
+            f"(medkg with nothing cached is {results['uncached_pairs_per_s'] * ms / 1000:.0f}x faster)"
+        )
     print(f"peak RSS: {results['peak_rss_mb']} MB")
     print(json.dumps(results))
 

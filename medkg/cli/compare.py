@@ -18,20 +18,34 @@ from medkg.cli.extract import _columns
 
 
 def compare_cmd(
-    path: Annotated[Path | None, typer.Argument(help="CSV/JSONL of report pairs (omit for --candidate/--reference).")] = None,
+    path: Annotated[
+        Path | None, typer.Argument(help="CSV/JSONL of report pairs (omit for --candidate/--reference).")
+    ] = None,
     candidate: Annotated[str | None, typer.Option("--candidate", help="Candidate report text.")] = None,
     reference: Annotated[str | None, typer.Option("--reference", help="Reference report text.")] = None,
-    candidate_column: Annotated[str, typer.Option(
-        "--candidate-column", help="Column(s) of the candidate, comma-separated (e.g. findings,impression).")] = "",
-    reference_column: Annotated[str, typer.Option(
-        "--reference-column", help="Column(s) of the reference, comma-separated.")] = "",
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="JSONL written, one line per row.")] = None,
+    candidate_column: Annotated[
+        str,
+        typer.Option(
+            "--candidate-column",
+            help="Column(s) of the candidate, comma-separated (e.g. findings,impression).",
+        ),
+    ] = "",
+    reference_column: Annotated[
+        str, typer.Option("--reference-column", help="Column(s) of the reference, comma-separated.")
+    ] = "",
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="JSONL written, one line per row.")
+    ] = None,
     id_column: Annotated[str | None, typer.Option("--id-column", help="Column with the row id.")] = None,
-    significance: Annotated[Path | None, typer.Option(
-        "--significance", help="Significance TSV (default: medkg/compare/significance.tsv).")] = None,
+    significance: Annotated[
+        Path | None,
+        typer.Option("--significance", help="Significance TSV (default: medkg/compare/significance.tsv)."),
+    ] = None,
     on_error: Annotated[str, typer.Option("--on-error", help="Bad rows: raise or skip.")] = "raise",
     rejects: Annotated[Path | None, typer.Option("--rejects", help="JSONL of skipped rows.")] = None,
-    progress: Annotated[bool | None, typer.Option("--progress/--no-progress", help="Progress bar (default: on a terminal).")] = None,
+    progress: Annotated[
+        bool | None, typer.Option("--progress/--no-progress", help="Progress bar (default: on a terminal).")
+    ] = None,
 ) -> None:
     """Score a generated report against a reference: matched, false and missing findings, score in [-1, 1]."""
     from medkg.errors import ConfigError
@@ -39,8 +53,11 @@ def compare_cmd(
     sig = str(significance) if significance else None
     if path is None:
         if candidate is None or reference is None:
-            raise ConfigError("nothing to compare", hint="pass IN.csv with --candidate-column/--reference-column "
-                              "and --output, or --candidate TEXT --reference TEXT")
+            raise ConfigError(
+                "nothing to compare",
+                hint="pass IN.csv with --candidate-column/--reference-column "
+                "and --output, or --candidate TEXT --reference TEXT",
+            )
         from medkg.compare import compare_reports
 
         result = compare_reports(candidate, reference, significance=sig)
@@ -50,15 +67,27 @@ def compare_cmd(
         typer.echo(json.dumps(result.summary()))
         return
     if not candidate_column or not reference_column or output is None:
-        raise ConfigError("a file needs --candidate-column, --reference-column and --output",
-                          hint="e.g. medkg compare pairs.csv --candidate-column generated "
-                               "--reference-column reference --output scores.jsonl")
+        raise ConfigError(
+            "a file needs --candidate-column, --reference-column and --output",
+            hint="e.g. medkg compare pairs.csv --candidate-column generated "
+            "--reference-column reference --output scores.jsonl",
+        )
     from medkg.workflows.compare import compare_file
 
-    stats = compare_file(path, _columns(candidate_column), _columns(reference_column), output,
-                         id_column=id_column, significance=sig, on_error=on_error, rejects=rejects,
-                         progress=progress)
-    typer.echo(f"{stats.written} pairs compared, mean score {stats.mean:.4f}, {stats.rejected} rejected → {output}")
+    stats = compare_file(
+        path,
+        _columns(candidate_column),
+        _columns(reference_column),
+        output,
+        id_column=id_column,
+        significance=sig,
+        on_error=on_error,
+        rejects=rejects,
+        progress=progress,
+    )
+    typer.echo(
+        f"{stats.written} pairs compared, mean score {stats.mean:.4f}, {stats.rejected} rejected → {output}"
+    )
 
 
 def register(app: typer.Typer) -> None:

@@ -164,11 +164,15 @@ def eval_evidence(
 @eval_app.command("compare")
 def eval_compare(
     judgements: Annotated[Path, typer.Option(
-        "--judgements", help="JSONL of {id, rule, reference, better, worse} (e.g. annotations/compare_dev/triples.jsonl).")],
+        "--judgements",
+        help="JSONL of {id, rule, reference, better, worse} (e.g. annotations/compare_dev/triples.jsonl).")],
     significance: Annotated[Path | None, typer.Option("--significance", help="Significance TSV.")] = None,
     examples: Annotated[int, typer.Option("--examples", help="Disagreements listed.")] = 20,
 ) -> None:
-    """Agreement of the report score (and BLEU-4, ROUGE-L) with pairwise judgements, per rule; last line JSON."""
+    """Agreement of the report score (and BLEU-4, ROUGE-L) with pairwise judgements, per rule.
+
+    The last line is JSON.
+    """
     from medkg.evaluation.compare import evaluate_compare
 
     result = evaluate_compare(judgements, significance=str(significance) if significance else None)

@@ -29,6 +29,12 @@ def report_score(candidate, reference, *, extractor=None, significance=None) -> 
 
 
 __all__ = [
-    "Comparer", "FindingMatch", "ReportComparison", "Significance", "StatedFinding",
-    "compare_reports", "report_findings", "report_score",
+    "Comparer",
+    "FindingMatch",
+    "ReportComparison",
+    "Significance",
+    "StatedFinding",
+    "compare_reports",
+    "report_findings",
+    "report_score",
 ]

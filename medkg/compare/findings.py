@@ -33,9 +33,21 @@ from medkg.extract.types import Assertion, ReportExtraction, Section
 IMAGE_SECTIONS = frozenset({Section.FINDINGS, Section.IMPRESSION, Section.UNKNOWN})
 #: Severity words on one scale (1 small, 2 moderate, 3 large).
 SEVERITY = {
-    "minimal": 1, "trace": 1, "tiny": 1, "small": 1, "mild": 1, "slight": 1, "subtle": 1,
-    "moderate": 2, "medium": 2,
-    "large": 3, "severe": 3, "marked": 3, "extensive": 3, "massive": 3, "big": 3,
+    "minimal": 1,
+    "trace": 1,
+    "tiny": 1,
+    "small": 1,
+    "mild": 1,
+    "slight": 1,
+    "subtle": 1,
+    "moderate": 2,
+    "medium": 2,
+    "large": 3,
+    "severe": 3,
+    "marked": 3,
+    "extensive": 3,
+    "massive": 3,
+    "big": 3,
 }
 _SIZE = re.compile(r"(\d+(?:\.\d+)?)\s*(mm|millimeters?|cm|centimeters?)\b", re.IGNORECASE)
 _CHANGE = re.compile(
@@ -78,8 +90,9 @@ class StatedFinding:
         return self.assertion != "absent"
 
 
-def report_findings(extraction: ReportExtraction, ontology=None,
-                    memo: dict[tuple[str, str], bool] | None = None) -> dict[str, StatedFinding]:
+def report_findings(
+    extraction: ReportExtraction, ontology=None, memo: dict[tuple[str, str], bool] | None = None
+) -> dict[str, StatedFinding]:
     """``key → StatedFinding`` for the findings a report states (see the module docstring).
 
     ``memo`` keeps, across calls with one ontology, whether a (CUI, link method) is anatomy.
@@ -92,7 +105,9 @@ def report_findings(extraction: ReportExtraction, ontology=None,
         if known is None:
             known = memo[(m.cui, m.method)] = _is_anatomy(m, ontology)
         anatomy.append(known)
-    level_of = [m.assertion.value if isinstance(m.assertion, Assertion) else str(m.assertion) for m in mentions]
+    level_of = [
+        m.assertion.value if isinstance(m.assertion, Assertion) else str(m.assertion) for m in mentions
+    ]
     sites: dict[int, list[int]] = {}
     suggests: dict[int, list[int]] = {}
     for rel in extraction.relations:
@@ -121,11 +136,20 @@ def report_findings(extraction: ReportExtraction, ontology=None,
         windows = [_window(extraction, i, by_sentence) for i in stating] if level != "absent" else []
         sides = {s for i in stating if mentions[i].laterality for s in _sides(mentions[i].laterality)}
         if not sides:  # the side of its sites, else of the signs that suggest it
-            sides = {s for i in stating for j in sites.get(i, ()) if mentions[j].laterality
-                     for s in _sides(mentions[j].laterality)}
+            sides = {
+                s
+                for i in stating
+                for j in sites.get(i, ())
+                if mentions[j].laterality
+                for s in _sides(mentions[j].laterality)
+            }
         if not sides:
-            sides = {s for j, targets in suggests.items() if set(targets) & set(stating) and mentions[j].laterality
-                     for s in _sides(mentions[j].laterality)}
+            sides = {
+                s
+                for j, targets in suggests.items()
+                if set(targets) & set(stating) and mentions[j].laterality
+                for s in _sides(mentions[j].laterality)
+            }
         sentence = _sentence(extraction, mentions[best].sentence)
         if not sides and windows:  # "blunting of the left costophrenic angle, likely a small effusion"
             named = {s for text, _at in windows for w in _SIDE.findall(text) for s in _sides(_side_word(w))}
@@ -222,7 +246,10 @@ def _window(extraction: ReportExtraction, i: int, by_sentence: dict[int, list[in
 def _sizes(text: str) -> list[float]:
     if "m" not in text:  # every unit ends in "m" (mm, cm, millimeters, centimeters): most windows have none
         return []
-    return [float(m.group(1)) * (10.0 if m.group(2).lower().startswith("c") else 1.0) for m in _SIZE.finditer(text)]
+    return [
+        float(m.group(1)) * (10.0 if m.group(2).lower().startswith("c") else 1.0)
+        for m in _SIZE.finditer(text)
+    ]
 
 
 def _change(text: str, at: int) -> str | None:

@@ -6,13 +6,13 @@ significance, :mod:`medkg.compare.significance`), is looked for among the candid
 
 * **matched** — the candidate states the same concept, a more specific one (an ``is_a``
   descendant) or, for credit ``w/2``, a less specific one (an ``is_a`` ancestor within three steps
-  that is not a broad category, or a radiographic parent from the significance file); credit ``w`` otherwise. Attributes are
-  compared only where both texts state them: a wrong side (no shared side) voids the credit and
-  costs ``w/2``, a partly wrong side (bilateral for left) ``w/4``; certainty flipped (present vs
-  uncertain) ``w/4``; severity ``w/4`` per step (small / moderate / large); a size more than 20 %
-  apart ``w/4``; a different change (new, worse, better, same) ``w/4``; a different significance
-  tier read from each sentence (a tube "in the right mainstem bronchus" against one "4 cm above
-  the carina") the difference of the two weights;
+  that is not a broad category, or a radiographic parent from the significance file); credit ``w``
+  otherwise. Attributes are compared only where both texts state them: a wrong side (no shared
+  side) voids the credit and costs ``w/2``, a partly wrong side (bilateral for left) ``w/4``;
+  certainty flipped (present vs uncertain) ``w/4``; severity ``w/4`` per step (small / moderate /
+  large); a size more than 20 % apart ``w/4``; a different change (new, worse, better, same)
+  ``w/4``; a different significance tier read from each sentence (a tube "in the right mainstem
+  bronchus" against one "4 cm above the carina") the difference of the two weights;
 * **explained** — a sign the reference gives as the evidence of another of its findings
   ("blunting of the left costophrenic angle, likely a small effusion") counts as matched, credit
   ``w``, when the candidate names that finding;
@@ -43,9 +43,8 @@ Examples
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from medkg.compare.findings import LEVEL, StatedFinding, report_findings
+from medkg.compare.result import FindingMatch, ReportComparison
 from medkg.compare.significance import Significance
 
 SIDE_WRONG, SIDE_PART, CERTAINTY, SEVERITY_STEP, SIZE, CHANGE = 0.5, 0.25, 0.25, 0.25, 0.25, 0.25
@@ -59,89 +58,12 @@ CACHE_SIZE = 4096
 CATEGORY_SIZE = 600
 
 
-@dataclass(frozen=True, slots=True)
-class FindingMatch:
-    """One reference finding and what the candidate says of it, or one false candidate finding.
-
-    ``kind``: ``"matched"``, ``"negated"``, ``"missing"``, ``"false"`` or ``"redundant"``;
-    ``relation``: ``"same"``, ``"more specific"``, ``"less specific"``, ``"explained"`` (a sign the
-    reference gives as the evidence of a diagnosis the candidate names) or ``""``.
-    """
-
-    kind: str
-    reference: StatedFinding | None
-    candidate: StatedFinding | None
-    weight: float
-    credit: float = 0.0
-    cost: float = 0.0
-    relation: str = ""
-    errors: tuple[str, ...] = ()
-
-    @property
-    def name(self) -> str:
-        f = self.reference or self.candidate
-        return f.name if f is not None else ""
-
-
-@dataclass(frozen=True)
-class ReportComparison:
-    """The result of :func:`compare_reports`."""
-
-    score: float
-    precision: float
-    recall: float
-    f1: float
-    reference_weight: float
-    matches: tuple[FindingMatch, ...] = field(default_factory=tuple)
-
-    def _kind(self, kind: str) -> list[FindingMatch]:
-        return [m for m in self.matches if m.kind == kind]
-
-    @property
-    def matched(self) -> list[FindingMatch]:
-        return self._kind("matched")
-
-    @property
-    def false_findings(self) -> list[FindingMatch]:
-        """Candidate findings the reference does not have or negates."""
-        return self._kind("false")
-
-    @property
-    def missing_findings(self) -> list[FindingMatch]:
-        """Reference findings the candidate is silent on or denies."""
-        return self._kind("missing") + self._kind("negated")
-
-    @property
-    def attribute_errors(self) -> list[FindingMatch]:
-        """Matched findings with a wrong side, severity, certainty, size, change or significance."""
-        return [m for m in self.matched if m.errors]
-
-    def summary(self) -> dict:
-        """A JSON-ready dict: the figures and one entry per finding."""
-        return {
-            "score": self.score, "precision": self.precision, "recall": self.recall, "f1": self.f1,
-            "findings": [
-                {
-                    "kind": m.kind, "name": m.name, "relation": m.relation, "weight": m.weight,
-                    "credit": round(m.credit, 4), "cost": round(m.cost, 4), "errors": list(m.errors),
-                    "reference_sentence": m.reference.sentence if m.reference else None,
-                    "candidate_sentence": m.candidate.sentence if m.candidate else None,
-                }
-                for m in self.matches
-            ],
-        }
-
-    def _repr_html_(self) -> str:
-        from medkg.compare.html import comparison_html
-
-        return comparison_html(self)
-
-
 class Comparer:
     """Compares reports with one extractor and one significance table (reused across pairs)."""
 
-    def __init__(self, extractor=None, significance: Significance | str | None = None,
-                 cache_size: int = CACHE_SIZE) -> None:
+    def __init__(
+        self, extractor=None, significance: Significance | str | None = None, cache_size: int = CACHE_SIZE
+    ) -> None:
         if extractor is None:
             from medkg.extract import default_extractor
 
@@ -177,13 +99,17 @@ class Comparer:
         """Compare ``candidate`` with ``reference`` (each a text or a mapping of sections)."""
         return self.compare_findings(self.findings(candidate), self.findings(reference))
 
-    def compare_findings(self, cand: dict[str, StatedFinding], ref: dict[str, StatedFinding]) -> ReportComparison:
+    def compare_findings(
+        self, cand: dict[str, StatedFinding], ref: dict[str, StatedFinding]
+    ) -> ReportComparison:
         sig = self.significance
         weight = {id(f): sig.weight(f.cui, f.sentence) for f in (*cand.values(), *ref.values())}
         # the reference's signs for its other findings ("blunting ..., likely effusion") come last,
         # so the finding they explain is matched first
-        refs = sorted((f for f in ref.values() if f.positive and weight[id(f)] > 0),
-                      key=lambda f: (bool(f.suggests & ref.keys()), -weight[id(f)], f.cui))
+        refs = sorted(
+            (f for f in ref.values() if f.positive and weight[id(f)] > 0),
+            key=lambda f: (bool(f.suggests & ref.keys()), -weight[id(f)], f.cui),
+        )
         pos = [f for f in cand.values() if f.positive and weight[id(f)] > 0]
         neg = [f for f in cand.values() if not f.positive]
         used: set[str] = set()
@@ -194,22 +120,33 @@ class Comparer:
             # also covers the broader findings its reference states ("consolidation consistent
             # with pneumonia" is matched by "pneumonia")
             options = [(self._relation_of(c, r), c) for c in pos]
-            options = [(rel, c) for rel, c in options
-                       if rel[0] < 3 and (c.key not in used or (rel[0] == 1 and self._covers(c.cui, r.cui)))]
+            options = [
+                (rel, c)
+                for rel, c in options
+                if rel[0] < 3 and (c.key not in used or (rel[0] == 1 and self._covers(c.cui, r.cui)))
+            ]
             if options:
                 (_rank, relation), c = min(options, key=lambda rc: (rc[0][0], rc[1].key in used, rc[1].key))
                 used.add(c.key)
                 out.append(self._matched(r, c, w, weight[id(c)], relation))
                 continue
-            explained = [m for m in out if m.kind == "matched" and m.reference is not None
-                         and m.reference.key in r.suggests and m.credit > 0]
+            explained = [
+                m
+                for m in out
+                if m.kind == "matched"
+                and m.reference is not None
+                and m.reference.key in r.suggests
+                and m.credit > 0
+            ]
             if explained:  # a sign the reference gives for a diagnosis the candidate names
                 out.append(FindingMatch("matched", r, explained[0].candidate, w, w, 0.0, "explained"))
                 continue
             denial = next((c for c in neg if self._relation_of(c, r)[0] < 3 and _same_side(c, r)), None)
             if denial is not None:
                 cost = w if r.assertion == "present" else w / 2
-                out.append(FindingMatch("negated", r, denial, w, 0.0, cost, errors=("denied by the candidate",)))
+                out.append(
+                    FindingMatch("negated", r, denial, w, 0.0, cost, errors=("denied by the candidate",))
+                )
             else:
                 out.append(FindingMatch("missing", r, None, w))
         refs_all = [f for f in ref.values() if f.positive]
@@ -221,13 +158,21 @@ class Comparer:
                 out.append(FindingMatch("redundant", None, c, w))
                 continue
             denied = ref.get(c.key)
-            why = "the reference says absent" if denied is not None and not denied.positive else "not in the reference"
+            why = (
+                "the reference says absent"
+                if denied is not None and not denied.positive
+                else "not in the reference"
+            )
             cost = w if c.assertion == "present" else w / 2  # "possible pneumonia" claims less
-            out.append(FindingMatch("false", denied if denied is not None else None, c, w, 0.0, cost, errors=(why,)))
+            out.append(
+                FindingMatch("false", denied if denied is not None else None, c, w, 0.0, cost, errors=(why,))
+            )
         return self._result(out, sum(weight[id(r)] for r in refs))
 
     # -- parts --------------------------------------------------------------------------------
-    def _matched(self, r: StatedFinding, c: StatedFinding, w: float, w_cand: float, relation: str) -> FindingMatch:
+    def _matched(
+        self, r: StatedFinding, c: StatedFinding, w: float, w_cand: float, relation: str
+    ) -> FindingMatch:
         credit = w * (LESS_SPECIFIC if relation == "less specific" else 1.0)
         cost, errors = 0.0, []
         if r.sides and c.sides and r.sides != c.sides:
@@ -257,7 +202,10 @@ class Comparer:
         if r.change and c.change and r.change != c.change:
             cost += CHANGE * w
             errors.append(f"change: {c.change}, the reference has {r.change}")
-        tier_r, tier_c = (self.significance.tier(r.cui, r.sentence), self.significance.tier(c.cui, c.sentence))
+        tier_r, tier_c = (
+            self.significance.tier(r.cui, r.sentence),
+            self.significance.tier(c.cui, c.sentence),
+        )
         if tier_r != tier_c:
             cost += abs(w - w_cand)
             errors.append(f"significance: {tier_c}, the reference reads {tier_r}")
@@ -293,12 +241,14 @@ class Comparer:
         if cand == ref or self._name(cand) == self._name(ref) or ref in self.significance.same.get(cand, ()):
             return 0, "same"
         up = self._steps_up(cand).get(ref)
-        if (up is not None and up <= ANCESTOR_STEPS and not self._category(ref)) \
-                or ref in self.significance.broader_of(cand):
+        if (
+            up is not None and up <= ANCESTOR_STEPS and not self._category(ref)
+        ) or ref in self.significance.broader_of(cand):
             return 1, "more specific"
         steps = self._steps_up(ref).get(cand)
-        if (steps is not None and steps <= ANCESTOR_STEPS and not self._category(cand)) \
-                or cand in self.significance.broader_of(ref):
+        if (
+            steps is not None and steps <= ANCESTOR_STEPS and not self._category(cand)
+        ) or cand in self.significance.broader_of(ref):
             return 2, "less specific"
         return 3, ""
 
@@ -367,8 +317,9 @@ class Comparer:
         recall = hit / len(refs) if refs else 1.0
         precision = good / claimed if claimed else 1.0
         f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-        return ReportComparison(score, round(precision, 4), round(recall, 4), round(f1, 4),
-                                round(total, 4), tuple(matches))
+        return ReportComparison(
+            score, round(precision, 4), round(recall, 4), round(f1, 4), round(total, 4), tuple(matches)
+        )
 
 
 def _same_side(denial: StatedFinding, ref: StatedFinding) -> bool:
@@ -377,9 +328,13 @@ def _same_side(denial: StatedFinding, ref: StatedFinding) -> bool:
 
 def _sizes_agree(ref: tuple[float, ...], cand: tuple[float, ...]) -> bool:
     """Every size of each text has one in the other within :data:`SIZE_TOLERANCE`."""
+
     def close(a: float, b: float) -> bool:
         return abs(a - b) / max(a, b) <= SIZE_TOLERANCE
-    return all(any(close(a, b) for b in ref) for a in cand) and all(any(close(a, b) for b in cand) for a in ref)
+
+    return all(any(close(a, b) for b in ref) for a in cand) and all(
+        any(close(a, b) for b in cand) for a in ref
+    )
 
 
 def _mm(sizes: tuple[float, ...]) -> str:

@@ -70,8 +70,9 @@ class Significance:
             onto = load()
         src = Path(path) if path is not None else DEFAULT_PATH
         if not src.is_file():
-            raise InputFileError("significance file not found", path=src,
-                                 hint="pass a TSV like medkg/compare/significance.tsv")
+            raise InputFileError(
+                "significance file not found", path=src, hint="pass a TSV like medkg/compare/significance.tsv"
+            )
         tiers: dict[str, float] = {}
         patterns: dict[str, re.Pattern] = {}
         rules: list[Rule] = []
@@ -88,12 +89,16 @@ class Significance:
                 header = False
                 continue
             if kind not in KINDS:
-                raise ParseError(f"unknown kind {kind!r}", path=src, line=n, hint=f"use one of {', '.join(KINDS)}")
+                raise ParseError(
+                    f"unknown kind {kind!r}", path=src, line=n, hint=f"use one of {', '.join(KINDS)}"
+                )
             if kind == "tier":
                 try:
                     tiers[name] = float(value)
                 except ValueError:
-                    raise ParseError(f"tier {name!r} has weight {value!r}, not a number", path=src, line=n) from None
+                    raise ParseError(
+                        f"tier {name!r} has weight {value!r}, not a number", path=src, line=n
+                    ) from None
             elif kind == "pattern":
                 try:
                     patterns[name] = re.compile(value, re.IGNORECASE)
@@ -105,8 +110,12 @@ class Significance:
             elif kind == "finding":
                 _known_tier(value, tiers, src, n)
                 if when and when not in patterns:
-                    raise ParseError(f"unknown pattern {when!r}", path=src, line=n,
-                                     hint="define it in a 'pattern' row above")
+                    raise ParseError(
+                        f"unknown pattern {when!r}",
+                        path=src,
+                        line=n,
+                        hint="define it in a 'pattern' row above",
+                    )
                 for cui in _concepts(onto, name, src, n):
                     rules.append(Rule(cui, value, patterns.get(when) if when else None, note))
             elif kind == "same":
@@ -122,8 +131,15 @@ class Significance:
                         broader.setdefault(child, set()).update(parents)
         if not default:
             raise ParseError("no 'default' row", path=src, hint="add: default<TAB>-<TAB>actionable")
-        return cls(onto, tiers, rules, default, {k: frozenset(v) for k, v in broader.items()},
-                   {k: frozenset(v) for k, v in same.items()}, src)
+        return cls(
+            onto,
+            tiers,
+            rules,
+            default,
+            {k: frozenset(v) for k, v in broader.items()},
+            {k: frozenset(v) for k, v in same.items()},
+            src,
+        )
 
     def rules_for(self, cui: str) -> tuple[Rule, ...]:
         """The rules covering ``cui`` (itself or an ``is_a`` ancestor), in file order."""
@@ -158,8 +174,9 @@ class Significance:
 
 def _known_tier(value: str, tiers: dict[str, float], src: Path, line: int) -> None:
     if value not in tiers:
-        raise ParseError(f"unknown tier {value!r}", path=src, line=line,
-                         hint="define it in a 'tier' row above")
+        raise ParseError(
+            f"unknown tier {value!r}", path=src, line=line, hint="define it in a 'tier' row above"
+        )
 
 
 def _concepts(onto: Ontology, name: str, src: Path, line: int) -> list[str]:
@@ -167,10 +184,13 @@ def _concepts(onto: Ontology, name: str, src: Path, line: int) -> list[str]:
         return [name]
     found = [c.cui for c in onto.lookup(name)]
     if not found:
-        raise ParseError(f"no concept named {name!r} in the ontology", path=src, line=line,
-                         hint="use a concept name or CUI of the ontology the reports are read with")
+        raise ParseError(
+            f"no concept named {name!r} in the ontology",
+            path=src,
+            line=line,
+            hint="use a concept name or CUI of the ontology the reports are read with",
+        )
     return found
 
 
 __all__ = ["DEFAULT_PATH", "Rule", "Significance"]
-

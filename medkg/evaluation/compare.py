@@ -18,7 +18,6 @@ Examples
 
 from __future__ import annotations
 
-import json
 import os
 import time
 from collections import defaultdict
@@ -27,7 +26,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from medkg.compare import Comparer
-from medkg.errors import InputFileError, ParseError
+from medkg.errors import ParseError
+from medkg.evaluation.jsonl import json_lines
 from medkg.evaluation.text_overlap import bleu, rouge_l
 
 FIELDS = ("id", "rule", "reference", "better", "worse")
@@ -36,23 +36,14 @@ FIELDS = ("id", "rule", "reference", "better", "worse")
 def read_judgements(path: str | os.PathLike[str]) -> list[dict]:
     """The judgements of a JSONL file; a bad line raises :class:`ParseError` naming it."""
     src = Path(path)
-    if not src.is_file():
-        raise InputFileError("judgement file not found", path=src,
-                             hint="pass a JSONL of {id, rule, reference, better, worse}")
     out = []
-    with src.open(encoding="utf-8") as fh:
-        for n, raw in enumerate(fh, 1):
-            if not raw.strip():
-                continue
-            try:
-                obj = json.loads(raw)
-            except json.JSONDecodeError as exc:
-                raise ParseError(f"not JSON: {exc.msg}", path=src, line=n) from None
-            missing = [k for k in FIELDS if not isinstance(obj.get(k), str)]
-            if missing:
-                raise ParseError(f"missing or non-text field(s) {missing}", path=src, line=n,
-                                 record=str(obj.get("id", "")))
-            out.append(obj)
+    for n, obj in json_lines(src, "judgement file", "pass a JSONL of {id, rule, reference, better, worse}"):
+        missing = [k for k in FIELDS if not isinstance(obj.get(k), str)]
+        if missing:
+            raise ParseError(
+                f"missing or non-text field(s) {missing}", path=src, line=n, record=str(obj.get("id", ""))
+            )
+        out.append(obj)
     return out
 
 
@@ -69,7 +60,8 @@ class CompareEvaluation:
         out = [
             f"{m['judgements']} judgements, {m['rule_count']} rules",
             f"{'':24s}{'score':>8s}{'BLEU-4':>8s}{'ROUGE-L':>9s}",
-            f"{'agreement (ties half)':24s}{m['agreement']:8.3f}{m['bleu4_agreement']:8.3f}{m['rougeL_agreement']:9.3f}",
+            f"{'agreement (ties half)':24s}{m['agreement']:8.3f}{m['bleu4_agreement']:8.3f}"
+            f"{m['rougeL_agreement']:9.3f}",
             f"{'strict agreement':24s}{m['strict_agreement']:8.3f}{m['bleu4_strict_agreement']:8.3f}"
             f"{m['rougeL_strict_agreement']:9.3f}",
             f"{'rules held':24s}{m['rules_held']:8d}{m['bleu4_rules_held']:8d}{m['rougeL_rules_held']:9d}",
@@ -79,7 +71,9 @@ class CompareEvaluation:
         out.append(f"{'rule':{width}s}{'n':>4s}{'score':>8s}{'BLEU-4':>8s}")
         for rule in sorted(self.rules):
             votes = self.rules[rule]
-            out.append(f"{rule:{width}s}{len(votes['score']):4d}{_share(votes['score']):8.2f}{_share(votes['bleu4']):8.2f}")
+            out.append(
+                f"{rule:{width}s}{len(votes['score']):4d}{_share(votes['score']):8.2f}{_share(votes['bleu4']):8.2f}"
+            )
         if self.failures:
             out += ["", "score disagrees (better, worse):"]
             out += [f"  {i} {rule}: {b:.3f} <= {w:.3f}" for i, rule, b, w in self.failures[:examples]]
@@ -94,8 +88,9 @@ def _vote(better: float, worse: float) -> bool | None:
     return None if better == worse else better > worse
 
 
-def evaluate_compare(judgements: str | os.PathLike[str] | Sequence[dict], *, extractor=None,
-                     significance=None) -> CompareEvaluation:
+def evaluate_compare(
+    judgements: str | os.PathLike[str] | Sequence[dict], *, extractor=None, significance=None
+) -> CompareEvaluation:
     """Score every judgement with the report score, BLEU-4 and ROUGE-L (see the module docstring)."""
     items = read_judgements(judgements) if isinstance(judgements, str | os.PathLike) else list(judgements)
     comparer = Comparer(extractor, significance)
@@ -109,7 +104,9 @@ def evaluate_compare(judgements: str | os.PathLike[str] | Sequence[dict], *, ext
         votes[item["rule"]]["score"].append(_vote(b, w))
         if not b > w:
             result.failures.append((item["id"], item["rule"], b, w))
-        votes[item["rule"]]["bleu4"].append(_vote(bleu([item["better"]], [ref]), bleu([item["worse"]], [ref])))
+        votes[item["rule"]]["bleu4"].append(
+            _vote(bleu([item["better"]], [ref]), bleu([item["worse"]], [ref]))
+        )
         votes[item["rule"]]["rougeL"].append(_vote(rouge_l(item["better"], ref), rouge_l(item["worse"], ref)))
     seconds = time.perf_counter() - start
     result.rules = {k: dict(v) for k, v in votes.items()}

@@ -125,8 +125,10 @@ class EvidenceReport:
         for name in sorted(g.by_diagnosis):
             ge, gl = g.by_diagnosis[name]["evidence"], g.by_diagnosis[name]["location"]
             be, bl = b.by_diagnosis[name]["evidence"], b.by_diagnosis[name]["location"]
-            out.append(f"{name:28s}{ge.recall:10.3f}{be.recall:10.3f}{ge.total:7d}"
-                       f"{gl.recall:10.3f}{bl.recall:10.3f}{gl.total:7d}")
+            out.append(
+                f"{name:28s}{ge.recall:10.3f}{be.recall:10.3f}{ge.total:7d}"
+                f"{gl.recall:10.3f}{bl.recall:10.3f}{gl.total:7d}"
+            )
         out.append("")
         out.append(_counted("evidence names mapping to no concept (misses)", self.unmapped_evidence))
         out.append(_counted("evidence names mapping into their diagnosis (misses)", self.self_evidence))
@@ -183,8 +185,13 @@ def evaluate_evidence(
     return report
 
 
-def _score(case: EvidenceCase, facts: list[Fact], matcher: EvidenceMatcher, result: RankingResult,
-           report: EvidenceReport | None) -> None:
+def _score(
+    case: EvidenceCase,
+    facts: list[Fact],
+    matcher: EvidenceMatcher,
+    result: RankingResult,
+    report: EvidenceReport | None,
+) -> None:
     """Add one case's pairs to ``result`` (and, once, the mapping bookkeeping to ``report``)."""
     result.facts += len(facts)
     result.uninformative += sum(_uninformative(f, matcher) for f in facts)
@@ -201,8 +208,12 @@ def _score(case: EvidenceCase, facts: list[Fact], matcher: EvidenceMatcher, resu
             if ("e", item.diagnosis, name.casefold()) in seen:
                 continue
             seen.add(("e", item.diagnosis, name.casefold()))
-            ok = bool(found) and cui not in diagnosis and any(
-                (h in diagnosis and t in found) or (t in diagnosis and h in found) for _r, h, t in ends
+            ok = (
+                bool(found)
+                and cui not in diagnosis
+                and any(
+                    (h in diagnosis and t in found) or (t in diagnosis and h in found) for _r, h, t in ends
+                )
             )
             if report is not None and cui is None:
                 report.unmapped_evidence[name] = report.unmapped_evidence.get(name, 0) + 1

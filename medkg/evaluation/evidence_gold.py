@@ -28,7 +28,6 @@ Examples
 
 from __future__ import annotations
 
-import json
 import os
 from collections import defaultdict
 from collections.abc import Iterable
@@ -36,15 +35,24 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from medkg.errors import InputFileError, ParseError
+from medkg.errors import ParseError
+from medkg.evaluation.jsonl import json_lines
 from medkg.extract.relations import ANATOMY_TUIS
 from medkg.labels import label_mapper
 from medkg.ontology.model import Ontology
 
 #: The 10 diagnoses of MIMIC-NLE, as the gold names them.
 DIAGNOSES = (
-    "Atelectasis", "Consolidation", "Edema", "Enlarged Cardiomediastinum", "Lung Lesion",
-    "Lung Opacity", "Pleural Effusion", "Pleural Other", "Pneumonia", "Pneumothorax",
+    "Atelectasis",
+    "Consolidation",
+    "Edema",
+    "Enlarged Cardiomediastinum",
+    "Lung Lesion",
+    "Lung Opacity",
+    "Pleural Effusion",
+    "Pleural Other",
+    "Pneumonia",
+    "Pneumothorax",
 )
 #: Case-folded name → the gold's spelling (a gold may write "pleural effusion").
 _CANONICAL = {name.casefold(): name for name in DIAGNOSES}
@@ -85,27 +93,16 @@ def read_evidence_gold(path: str | os.PathLike[str]) -> list[EvidenceCase]:
     (['Pneumonia'], ('opacity',))
     """
     src = Path(path)
-    if not src.is_file():
-        raise InputFileError("evidence gold file not found", path=src,
-                             hint="pass the JSONL of uid + items (EVIDENCE.md)")
     cases: list[EvidenceCase] = []
     seen: set[str] = set()
-    with src.open(encoding="utf-8") as fh:
-        for n, raw in enumerate(fh, 1):
-            if not raw.strip():
-                continue
-            try:
-                obj = json.loads(raw)
-            except json.JSONDecodeError as exc:
-                raise ParseError(f"not JSON: {exc.msg}", path=src, line=n) from None
-            if not isinstance(obj, dict) or not isinstance(obj.get("uid"), str) \
-                    or not isinstance(obj.get("items"), list):
-                raise ParseError('expected {"uid": str, "items": [...]}', path=src, line=n)
-            uid = obj["uid"]
-            if uid in seen:
-                raise ParseError("uid given twice", path=src, line=n, record=uid)
-            seen.add(uid)
-            cases.append(EvidenceCase(uid, tuple(_item(i, src, n, uid) for i in obj["items"])))
+    for n, obj in json_lines(src, "evidence gold file", "pass the JSONL of uid + items (EVIDENCE.md)"):
+        if not isinstance(obj.get("uid"), str) or not isinstance(obj.get("items"), list):
+            raise ParseError('expected {"uid": str, "items": [...]}', path=src, line=n)
+        uid = obj["uid"]
+        if uid in seen:
+            raise ParseError("uid given twice", path=src, line=n, record=uid)
+        seen.add(uid)
+        cases.append(EvidenceCase(uid, tuple(_item(i, src, n, uid) for i in obj["items"])))
     return cases
 
 
@@ -114,19 +111,26 @@ def _item(raw: object, src: Path, line: int, uid: str) -> EvidenceItem:
         raise ParseError("an item is not an object", path=src, line=line, record=uid)
     diagnosis = _CANONICAL.get(" ".join(str(raw.get("diagnosis", "")).split()).casefold())
     if diagnosis is None:
-        raise ParseError(f"unknown diagnosis {raw.get('diagnosis')!r}", path=src, line=line, record=uid,
-                         hint=f"use one of {', '.join(DIAGNOSES)}")
+        raise ParseError(
+            f"unknown diagnosis {raw.get('diagnosis')!r}",
+            path=src,
+            line=line,
+            record=uid,
+            hint=f"use one of {', '.join(DIAGNOSES)}",
+        )
     lists = {}
     for key in ("evidence", "location"):
         value = raw.get(key, [])
         value = [value] if isinstance(value, str) else [] if value is None else value
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise ParseError(f"{key!r} of {diagnosis} is not a list of strings",
-                             path=src, line=line, record=uid)
+            raise ParseError(
+                f"{key!r} of {diagnosis} is not a list of strings", path=src, line=line, record=uid
+            )
         lists[key] = tuple(v.strip() for v in value if v.strip())
     sentence = raw.get("sentence", "")
-    return EvidenceItem(diagnosis, lists["evidence"], lists["location"],
-                        sentence if isinstance(sentence, str) else "")
+    return EvidenceItem(
+        diagnosis, lists["evidence"], lists["location"], sentence if isinstance(sentence, str) else ""
+    )
 
 
 class EvidenceMatcher:
@@ -185,8 +189,9 @@ class EvidenceMatcher:
         """The anatomy concept of a location string, or None when it names no anatomy."""
         key = ("location", location.casefold())
         if key not in self._memo:
-            mentions = [m for m in self.extractor.extract(location, "gold").mentions
-                        if self._is_anatomy(m.cui)]
+            mentions = [
+                m for m in self.extractor.extract(location, "gold").mentions if self._is_anatomy(m.cui)
+            ]
             best = max(mentions, key=lambda m: (m.end - m.start, -m.start), default=None)
             self._memo[key] = best.cui if best is not None else None
         return self._memo[key]  # type: ignore[return-value]

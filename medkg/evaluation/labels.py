@@ -24,7 +24,6 @@ Examples
 
 from __future__ import annotations
 
-import json
 import os
 from collections import Counter, defaultdict
 from collections.abc import Sequence
@@ -32,7 +31,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from medkg.datasets.report_rows import iter_records
-from medkg.errors import InputFileError, ParseError
+from medkg.errors import ParseError
+from medkg.evaluation.jsonl import json_lines
 from medkg.evaluation.metrics import Counts, micro
 from medkg.extract.pipeline import Extractor
 from medkg.labels import NO_FINDING, label_mapper
@@ -47,32 +47,22 @@ MIN_SUPPORT = 10
 def read_gold(path: str | os.PathLike[str], columns: Sequence[str]) -> dict[str, dict[str, int]]:
     """``uid → {label: value}`` of a gold JSONL file; a bad line raises :class:`ParseError`."""
     src = Path(path)
-    if not src.is_file():
-        raise InputFileError("gold file not found", path=src, hint="pass the JSONL of uid + labels")
     known = set(columns)
     gold: dict[str, dict[str, int]] = {}
-    with src.open(encoding="utf-8") as fh:
-        for n, raw in enumerate(fh, 1):
-            if not raw.strip():
-                continue
-            try:
-                obj = json.loads(raw)
-            except json.JSONDecodeError as exc:
-                raise ParseError(f"not JSON: {exc.msg}", path=src, line=n) from None
-            if not isinstance(obj, dict) or not isinstance(obj.get("uid"), str) \
-                    or not isinstance(obj.get("labels"), dict):
-                raise ParseError('expected {"uid": str, "labels": {...}}', path=src, line=n)
-            uid = obj["uid"]
-            for name, value in obj["labels"].items():
-                if name not in known:
-                    raise ParseError(f"unknown label {name!r}", path=src, line=n, record=uid,
-                                     hint=f"labels of this schema: {', '.join(columns)}")
-                if value not in (1, 0, -1) or isinstance(value, bool):
-                    raise ParseError(f"label {name!r} has value {value!r}, not 1, 0 or -1",
-                                     path=src, line=n, record=uid)
-            if uid in gold:
-                raise ParseError("uid given twice", path=src, line=n, record=uid)
-            gold[uid] = dict(obj["labels"])
+    for n, obj in json_lines(src, "gold file", "pass the JSONL of uid + labels"):
+        if not isinstance(obj.get("uid"), str) or not isinstance(obj.get("labels"), dict):
+            raise ParseError('expected {"uid": str, "labels": {...}}', path=src, line=n)
+        uid = obj["uid"]
+        for name, value in obj["labels"].items():
+            if name not in known:
+                raise ParseError(f"unknown label {name!r}", path=src, line=n, record=uid,
+                                 hint=f"labels of this schema: {', '.join(columns)}")
+            if value not in (1, 0, -1) or isinstance(value, bool):
+                raise ParseError(f"label {name!r} has value {value!r}, not 1, 0 or -1",
+                                 path=src, line=n, record=uid)
+        if uid in gold:
+            raise ParseError("uid given twice", path=src, line=n, record=uid)
+        gold[uid] = dict(obj["labels"])
     return gold
 
 

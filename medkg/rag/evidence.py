@@ -21,11 +21,11 @@ location is not pushed out by the fifth-best sign; evidence that is itself one o
 concepts, and that the reports give as a sign more often than they give a sign of it, comes first
 (a case asked about with consolidation and pneumonia is explained by "consolidation suggestive of
 pneumonia"; one asked about with atelectasis and pneumonia is not explained by "atelectasis
-suggestive of pneumonia" before "opacity suggestive of pneumonia"). "No finding" is never a candidate. With several query
-concepts the slots are shared round-robin: each diagnosis in turn gives its next fact (within a
-round the stronger relation fact first), so no diagnosis is left without a fact while another
-has a spare one. Each fact keeps its ranking components (``kind``: 0 evidence, 1 location,
-2 suggests, 3 co-occurrence; ``support``; ``share``).
+suggestive of pneumonia" before "opacity suggestive of pneumonia"). "No finding" is never a
+candidate. With several query concepts the slots are shared round-robin: each diagnosis in turn
+gives its next fact (within a round the stronger relation fact first), so no diagnosis is left
+without a fact while another has a spare one. Each fact keeps its ranking components
+(``kind``: 0 evidence, 1 location, 2 suggests, 3 co-occurrence; ``support``; ``share``).
 
 Examples
 --------
@@ -80,14 +80,21 @@ def rank_evidence(
     given: set[str] = set()  # co-occurring findings already listed for an earlier diagnosis
     signs = {c for c in asked if _is_sign(index, c)}
     per_query = [_asked_first(_relation_facts(index, q, absent, w), signs) for q in query]
-    for q, relation_facts in zip(query, per_query):
+    for q, relation_facts in zip(query, per_query, strict=True):
         said = {f.tail for f in relation_facts}
         # a diagnosis never gives more than ``limit`` facts: only the co-occurrences that can fit
         need = limit - len(relation_facts)
-        cooccur = rank_concepts(
-            index, [q], replace(w, relations={}, anatomy="drop", joint=None, parent_weight=0.0),
-            limit=need, exclude=asked | absent | said | given,
-        ) if need > 0 else []
+        cooccur = (
+            rank_concepts(
+                index,
+                [q],
+                replace(w, relations={}, anatomy="drop", joint=None, parent_weight=0.0),
+                limit=need,
+                exclude=asked | absent | said | given,
+            )
+            if need > 0
+            else []
+        )
         # a finding seen with the diagnosis on no image is no fact, whatever its smoothed score
         cooccur = [
             replace(f, components=(("kind", 3.0), *f.components))
@@ -165,12 +172,23 @@ def _relation_facts(index: GraphIndex, q: QueryConcept, absent: set[str], w: Ran
             ("share", share),
         )
         facts.append(
-            Fact(q.cui, q.name, relation, other, index.name(other), "present", share, provenance,
-                 components=components)
+            Fact(
+                q.cui,
+                q.name,
+                relation,
+                other,
+                index.name(other),
+                "present",
+                share,
+                provenance,
+                components=components,
+            )
         )
     facts.sort(key=_order)
     # what the query concept itself suggests comes after its evidence and locations
-    return [f for f in facts if f.relation != "SUGGESTIVE_OF"] + [f for f in facts if f.relation == "SUGGESTIVE_OF"]
+    return [f for f in facts if f.relation != "SUGGESTIVE_OF"] + [
+        f for f in facts if f.relation == "SUGGESTIVE_OF"
+    ]
 
 
 __all__ = ["KINDS", "rank_evidence"]

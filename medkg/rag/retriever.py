@@ -26,8 +26,8 @@ import numpy as np
 from medkg.errors import ConfigError, RetrievalError
 from medkg.graph.model import KnowledgeGraph
 from medkg.images.encoders import encoder_from_spec
-from medkg.rag.facts import Fact, Facts, Provenance, Sentence
 from medkg.rag.evidence import rank_evidence
+from medkg.rag.facts import Fact, Facts, Provenance, Sentence
 from medkg.rag.index import GraphIndex
 from medkg.rag.ranking import QueryConcept, RankingWeights, rank_concepts
 from medkg.rag.select import Calibration, adaptive_k, fixed_k

@@ -20,8 +20,8 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # pragma: no cover
     from medkg.workflows.batch import RunStats, extraction_to_json, run_batch
-    from medkg.workflows.compare import CompareStats, compare_file
     from medkg.workflows.building import BuildResult, build, build_store, build_store_dask, finish_build
+    from medkg.workflows.compare import CompareStats, compare_file
     from medkg.workflows.plan import BuildPlan, plan_build
     from medkg.workflows.timing import StageClock, TimedRecords, cpu_now
 

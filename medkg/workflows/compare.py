@@ -101,10 +101,14 @@ def compare_file(
     try:
         with Path(output).open("w", encoding="utf-8") as out, ErrorPolicy(on_error, rejects) as policy:
             for row in table.rows(policy):
-                result = comparer.compare(_report(row.values, candidate_columns),
-                                          _report(row.values, reference_columns))
-                record = {"id": str(row.values[id_column]) if id_column else str(stats.written + 1),
-                          "line": row.line, **result.summary()}
+                result = comparer.compare(
+                    _report(row.values, candidate_columns), _report(row.values, reference_columns)
+                )
+                record = {
+                    "id": str(row.values[id_column]) if id_column else str(stats.written + 1),
+                    "line": row.line,
+                    **result.summary(),
+                }
                 out.write(json.dumps(record, ensure_ascii=False) + "\n")
                 out.flush()
                 stats.written += 1

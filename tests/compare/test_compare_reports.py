@@ -61,7 +61,9 @@ def test_matching_through_is_a_and_radiographic_parents(comparer):
     opacity = comparer.compare("Right lower lobe opacity.", "Right lower lobe pneumonia.")
     assert kinds(opacity)[0][:3] == ("matched", "Pneumonia", "less specific")
     # a more specific candidate finding covers the broader one its reference gives as the sign
-    both = comparer.compare("Right upper lobe pneumonia.", "Right upper lobe consolidation consistent with pneumonia.")
+    both = comparer.compare(
+        "Right upper lobe pneumonia.", "Right upper lobe consolidation consistent with pneumonia."
+    )
     assert both.score == 1.0
     assert {m.relation for m in both.matches} == {"same", "more specific"}
 
@@ -90,8 +92,9 @@ def test_device_position_is_a_significance_error(comparer):
     low = "ET tube tip in the right mainstem bronchus."
     assert comparer.compare(well, well).score == 1.0
     result = comparer.compare(low, well)
-    assert kinds(result) == [("matched", "Endotracheal tube", "same",
-                              ("significance: urgent, the reference reads minor",))]
+    assert kinds(result) == [
+        ("matched", "Endotracheal tube", "same", ("significance: urgent, the reference reads minor",))
+    ]
     assert result.score < -0.9
     assert comparer.compare(well, low).score < comparer.compare(low, low).score
 
@@ -113,7 +116,9 @@ def test_hedged_false_finding_costs_half(comparer):
 
 
 def test_precision_recall_f1(comparer):
-    result = comparer.compare("Right pneumothorax. Left pleural effusion.", "Right pneumothorax. Cardiomegaly.")
+    result = comparer.compare(
+        "Right pneumothorax. Left pleural effusion.", "Right pneumothorax. Cardiomegaly."
+    )
     assert (result.precision, result.recall, result.f1) == (0.5, 0.5, 0.5)
     assert [m.name for m in result.false_findings] == ["Pleural Effusion"]
     assert [m.name for m in result.missing_findings] == ["Cardiomegaly"]
@@ -130,7 +135,7 @@ def test_report_score_sections_and_threads(comparer):
 
 
 def test_editable_significance_file(tmp_path, comparer):
-    text = (tmp_path / "sig.tsv")
+    text = tmp_path / "sig.tsv"
     shipped = Significance.load(onto=comparer.ontology).path.read_text()
     text.write_text(shipped.replace("finding\tGranuloma\tminor", "finding\tGranuloma\turgent"))
     ref = "Small right pneumothorax. Calcified granuloma in the left upper lobe."
@@ -155,15 +160,30 @@ def test_compare_command_on_a_csv(tmp_path):
         'c,"No pneumothorax.",,"Large right pneumothorax."\n'
     )
     out = tmp_path / "scores.jsonl"
-    result = CliRunner().invoke(app, ["compare", str(src), "--candidate-column", "gen_findings,gen_impression",
-                                      "--reference-column", "reference", "--id-column", "id",
-                                      "--output", str(out), "--no-progress"])
+    result = CliRunner().invoke(
+        app,
+        [
+            "compare",
+            str(src),
+            "--candidate-column",
+            "gen_findings,gen_impression",
+            "--reference-column",
+            "reference",
+            "--id-column",
+            "id",
+            "--output",
+            str(out),
+            "--no-progress",
+        ],
+    )
     assert result.exit_code == 0, result.output
     rows = [json.loads(line) for line in out.read_text().splitlines()]
     assert [(r["id"], r["line"], r["score"]) for r in rows] == [("a", 2, 1.0), ("b", 3, 0.0), ("c", 4, -0.5)]
     assert rows[2]["findings"][0]["kind"] == "negated"
     assert "3 pairs compared, mean score 0.1667" in result.stdout
-    one = CliRunner().invoke(app, ["compare", "--candidate", "No pneumothorax.", "--reference", "Right pneumothorax."])
+    one = CliRunner().invoke(
+        app, ["compare", "--candidate", "No pneumothorax.", "--reference", "Right pneumothorax."]
+    )
     assert one.exit_code == 0 and json.loads(one.stdout.splitlines()[-1])["score"] == -0.5
 
 

@@ -196,14 +196,31 @@ def test_eval_evidence_command_ends_with_json(graph, tmp_path):
         store.write(graph)
     gold = tmp_path / "gold.jsonl"
     gold.write_text(
-        json.dumps({"uid": "g1", "items": [{"diagnosis": "Pneumonia", "evidence": ["opacity"],
-                                             "location": ["right lower lobe"], "sentence": "x"}]}) + "\n"
+        json.dumps(
+            {
+                "uid": "g1",
+                "items": [
+                    {
+                        "diagnosis": "Pneumonia",
+                        "evidence": ["opacity"],
+                        "location": ["right lower lobe"],
+                        "sentence": "x",
+                    }
+                ],
+            }
+        )
+        + "\n"
     )
-    result = CliRunner().invoke(app, ["eval", "evidence", "--store", str(tmp_path / "store"),
-                                      "--gold", str(gold), "--k", "2"])
+    result = CliRunner().invoke(
+        app, ["eval", "evidence", "--store", str(tmp_path / "store"), "--gold", str(gold), "--k", "2"]
+    )
     assert result.exit_code == 0, result.output
     last = json.loads(result.stdout.strip().splitlines()[-1])
-    assert (last["evidence_recall@2"], last["location_recall@2"], last["uninformative_share"]) == (1.0, 1.0, 0.0)
+    assert (last["evidence_recall@2"], last["location_recall@2"], last["uninformative_share"]) == (
+        1.0,
+        1.0,
+        0.0,
+    )
     for key in ("baseline_evidence_recall@2", "baseline_location_recall@2", "baseline_uninformative_share"):
         assert key in last
     assert "per diagnosis" not in result.stdout and "Pneumonia" in result.stdout
