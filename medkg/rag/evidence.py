@@ -135,8 +135,9 @@ def _is_sign(index: GraphIndex, cui: str) -> bool:
 
 
 def _order(fact: Fact) -> tuple:
+    """Evidence and locations by share (evidence first on a tie), then what the concept suggests."""
     parts = dict(fact.components)
-    return (-fact.score, parts["kind"], -parts["support"], fact.tail)
+    return (parts["kind"] == 2.0, -fact.score, parts["kind"], -parts["support"], fact.tail)
 
 
 def _round_key(fact: Fact) -> tuple:
@@ -184,11 +185,7 @@ def _relation_facts(index: GraphIndex, q: QueryConcept, absent: set[str], w: Ran
                 components=components,
             )
         )
-    facts.sort(key=_order)
-    # what the query concept itself suggests comes after its evidence and locations
-    return [f for f in facts if f.relation != "SUGGESTIVE_OF"] + [
-        f for f in facts if f.relation == "SUGGESTIVE_OF"
-    ]
+    return sorted(facts, key=_order)
 
 
 __all__ = ["KINDS", "rank_evidence"]

@@ -76,6 +76,16 @@ def relation_phrase(relation: str) -> str:
     return RELATION_PHRASES.get(relation, relation.lower().replace("_", " "))
 
 
+def reading_name(name: str) -> str:
+    """A concept name as it reads inside a sentence: lower case, acronyms kept (a word whose
+    first two characters are capitals).
+
+    >>> reading_name("Pleural Effusion"), reading_name("ET tube"), reading_name("DVTs")
+    ('pleural effusion', 'ET tube', 'DVTs')
+    """
+    return " ".join(w if w[:2].isupper() else w.lower() for w in name.split())
+
+
 def natural_key(text: str) -> tuple[tuple[int, int | str], ...]:
     """Sort key that orders digit runs by value: ``"374"`` before ``"1230"``, ``"r2"`` before ``"r10"``.
 

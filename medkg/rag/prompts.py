@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from typing import Any, Literal
 
 from medkg.errors import ConfigError
-from medkg.rag.facts import IMAGE_RELATIONS, Fact
+from medkg.rag.facts import IMAGE_RELATIONS, Fact, reading_name
 
 Style = Literal["kg-llava", "citations"]
 SYSTEM = "You are a radiology assistant. Use only the facts given; say so when they are not enough."
@@ -65,11 +65,7 @@ def kg_llava_triplet(fact: Fact) -> str:
     head, relation, tail = fact.forward()
     if fact.assertion == "absent":
         relation = f"not_{relation}"
-    return f"{_lower(head)} {relation.lower()} {_lower(tail)}"
-
-
-def _lower(name: str) -> str:
-    return " ".join(w if w.isupper() and len(w) > 1 else w.lower() for w in name.split())
+    return f"{reading_name(head)} {relation.lower()} {reading_name(tail)}"
 
 
 def build_prompt(

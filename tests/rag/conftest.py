@@ -4,20 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from medkg.graph.model import (
-    ConceptNode,
-    Evidence,
-    Finding,
-    FindingEdge,
-    ImageNode,
-    KnowledgeGraph,
-    RelationEdge,
-    ReportNode,
-    ReportRelation,
-    Structure,
-    StructureEdge,
-    StudyNode,
-)
+from medkg.graph.model import ReportRelation
+from tests.rag.graphs import graph_of
 
 # image -> positive concepts (CUIs of the shipped seed; names as there)
 CASES = {
@@ -30,28 +18,18 @@ CASES = {
 NAMES = {"C0018800": "Cardiomegaly", "C0032227": "Pleural effusion", "C0004144": "Atelectasis"}
 
 
-def small_graph() -> KnowledgeGraph:
-    kg = KnowledgeGraph()
-    for cui, name in NAMES.items():
-        kg.concepts[cui] = ConceptNode(cui, name)
-    for image, cuis in CASES.items():
-        study, report = f"s{image}", f"r{image}"
-        kg.studies[study] = StudyNode(study)
-        kg.reports[report] = ReportNode(report, study, "0" * 64, None)
-        kg.images[image] = ImageNode(image, study)
-        kg.add_edge(StructureEdge(Structure.HAS_REPORT, study, report))
-        kg.add_edge(StructureEdge(Structure.HAS_IMAGE, study, image))
-        for n, cui in enumerate(cuis):
-            text = f"{NAMES[cui]} in {report}."
-            ev = Evidence(report, "findings", n, 0, 5, "0" * 64, text, "left" if cui == "C0032227" else None)
-            kg.add_edge(FindingEdge(Finding.POSITIVE, image, cui, (ev,)))
-    ev = Evidence("ri3", "findings", 0, 0, 5, "0" * 64, "x")
-    kg.add_edge(RelationEdge(ReportRelation.SUGGESTIVE_OF, "C0018800", "C0004144", (ev,)))
-    return kg
+def small_graph():
+    return graph_of(
+        {cui: (name, ()) for cui, name in NAMES.items()},
+        CASES,
+        [(ReportRelation.SUGGESTIVE_OF, "C0018800", "C0004144", ("ri3",), "findings")],
+        text=lambda name, report: f"{name} in {report}.",
+        side=lambda cui: "left" if cui == "C0032227" else None,
+    )
 
 
 @pytest.fixture()
-def kg() -> KnowledgeGraph:
+def kg():
     return small_graph()
 
 

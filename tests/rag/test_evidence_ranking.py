@@ -16,22 +16,10 @@ from typer.testing import CliRunner
 from medkg.cli import app
 from medkg.evaluation.evidence import evaluate_evidence
 from medkg.evaluation.evidence_gold import EvidenceCase, EvidenceItem
-from medkg.graph.model import (
-    ConceptNode,
-    Evidence,
-    Finding,
-    FindingEdge,
-    ImageNode,
-    KnowledgeGraph,
-    RelationEdge,
-    ReportNode,
-    ReportRelation,
-    Structure,
-    StructureEdge,
-    StudyNode,
-)
+from medkg.graph.model import KnowledgeGraph, ReportRelation
 from medkg.rag import Retriever, build_prompt, check_facts, explain
 from medkg.rag.ranking import RankingWeights
+from tests.rag.graphs import graph_of
 
 PNEUMONIA, EFFUSION, CARDIO = "C0032285", "C0032227", "C0018800"
 OPACITY, CONSOLIDATION = "MKG:HP_0031457", "MKG:consolidation"
@@ -66,23 +54,8 @@ RELATIONS = [  # (type, source, target, reports stating it)
 
 
 def evidence_graph() -> KnowledgeGraph:
-    kg = KnowledgeGraph()
-    for cui, (name, tuis) in CONCEPTS.items():
-        kg.concepts[cui] = ConceptNode(cui, name, tuis)
-    for image, cuis in IMAGES.items():
-        study, report = f"s{image[1:]}", f"r{image[1:]}"
-        kg.studies[study] = StudyNode(study)
-        kg.reports[report] = ReportNode(report, study, "0" * 64, None)
-        kg.images[image] = ImageNode(image, study)
-        kg.add_edge(StructureEdge(Structure.HAS_REPORT, study, report))
-        kg.add_edge(StructureEdge(Structure.HAS_IMAGE, study, image))
-        for n, cui in enumerate(cuis):
-            ev = Evidence(report, "findings", n, 0, 5, "0" * 64, f"{CONCEPTS[cui][0]}.")
-            kg.add_edge(FindingEdge(Finding.POSITIVE, image, cui, (ev,)))
-    for kind, source, target, reports in RELATIONS:
-        evidence = tuple(Evidence(r, "impression", 0, 0, 5, "0" * 64, "x") for r in reports)
-        kg.add_edge(RelationEdge(kind, source, target, evidence))
-    return kg
+    relations = [(kind, src, tgt, reports, "impression") for kind, src, tgt, reports in RELATIONS]
+    return graph_of(CONCEPTS, IMAGES, relations, suffix=lambda image: image[1:])
 
 
 @pytest.fixture()

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from medkg.rag.facts import IMAGE_RELATIONS, Fact, counted
+from medkg.rag.facts import IMAGE_RELATIONS, Fact, counted, reading_name
 from medkg.rag.generators.base import Generation
 
 #: One sentence pattern per relation; {h} head, {t} tail, {n} support phrase. A fact read with an
@@ -38,9 +38,7 @@ PATTERNS = {
 
 
 def _name(name: str, first: bool) -> str:
-    if first:
-        return name[:1].upper() + name[1:]
-    return name if name.isupper() or " " not in name and name[:2].isupper() else name[:1].lower() + name[1:]
+    return name[:1].upper() + name[1:] if first else reading_name(name)
 
 
 def fact_sentence(fact: Fact, number: int) -> str:
